@@ -1,0 +1,355 @@
+"""Morvan's "RNN LSTM (回归例子)": an LSTM reads a sin curve and predicts the cos curve.
+
+Page: ../shared/tutorials/morvan-tf-lstm-regression.txt (TF 1.x), run here on TensorFlow 2.21 in
+graph mode through tf.compat.v1. `--cell rnn` is the BasicRNNCell version of the same idea from the
+TF notes page ("CNN做regression的例子", really an RNN); `--cell rnn --steps 100` is the TF counterpart
+of Morvan's PyTorch RNN regression page.
+
+    python lstm_regression.py                    # the page: 200 steps, `cost:` every 20 steps
+    python lstm_regression.py --cell rnn --show  # the notes page, with its live plot
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import warnings
+
+import numpy as np
+
+# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
+# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+# ---------------------------------------------------------------- 设置 RNN 的参数 (hyperparameters)
+BATCH_START = 0      # where the next get_batch() starts on the x axis
+TIME_STEPS = 20      # backpropagation through time 的 time_steps
+BATCH_SIZE = 50
+INPUT_SIZE = 1       # sin 数据输入 size
+OUTPUT_SIZE = 1      # cos 数据输出 size
+CELL_SIZE = 10       # RNN 的 hidden unit size
+LR = 0.006           # learning rate
+STEPS = 200          # 训练 200 次
+CELL = "lstm"
+
+# `--cell rnn`: the notes page's BasicRNNCell regression (TIME_STEP=10, CELL_SIZE=32, LR=0.02, 60 steps,
+# batch 1, each step one window [k*pi, (k+1)*pi]).
+PAGE_DEFAULTS = {
+    "lstm": dict(time_steps=20, batch_size=50, cell_size=10, lr=0.006, steps=200),
+    "rnn": dict(time_steps=10, batch_size=1, cell_size=32, lr=0.02, steps=60),
+}
+TEST_BATCHES = 10    # not on the page: batches after training that are predicted, not trained on
+PLOT_WINDOWS = 10    # the saved figure shows the last 10 windows the model was trained on
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
+    return value
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description="Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
+                   help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
+    p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")
+    p.add_argument("--batch_size", type=positive_int, help="BATCH_SIZE (page: 50; rnn page: 1)")
+    p.add_argument("--cell_size", type=positive_int, help="CELL_SIZE (page: 10; rnn page: 32)")
+    p.add_argument("--lr", type=positive_float, help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
+    p.add_argument("--steps", type=positive_int, help="training steps (page: 200; rnn page: 60)")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--seed", type=int, default=1, help="random seed (Python, numpy and the graph)")
+    p.add_argument("--logdir", help="write TensorBoard events (graph and the `cost` scalar) here")
+    p.add_argument("--plot", default=os.path.join("outputs", "lstm_regression.png"),
+                   help="save the figure (last windows and cost curve) as this PNG")
+    p.add_argument("--show", action="store_true", help="draw the live plot while training, as the page")
+    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
+    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+    args = p.parse_args(argv)
+    for name, value in PAGE_DEFAULTS[args.cell].items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    return args
+
+
+if __name__ == "__main__":
+    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
+
+import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
+
+tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
+tf.logging.set_verbosity(tf.logging.ERROR)
+warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+
+
+# ------------------------------------------------------------------------------ 数据生成 (data)
+def get_batch():
+    """Next batch: (seq, res, xs) with seq=sin(xs), res=cos(xs), shapes (batch, steps, 1) and (batch, steps).
+
+    Row i of the next batch continues row i of this one, which is why the final state can be fed back.
+    """
+    global BATCH_START, TIME_STEPS
+    if CELL == "rnn":
+        # the notes page: row i is the window [(k+i)*pi, (k+i+1)*pi] sampled at TIME_STEPS points
+        starts = (BATCH_START + np.arange(BATCH_SIZE))[:, np.newaxis] * np.pi
+        xs = starts + np.linspace(0, np.pi, TIME_STEPS)[np.newaxis, :]
+        BATCH_START += 1
+    else:
+        # xs shape (50batch, 20steps)
+        xs = np.arange(BATCH_START, BATCH_START + TIME_STEPS * BATCH_SIZE).reshape(
+            (BATCH_SIZE, TIME_STEPS)) / (10 * np.pi)
+        BATCH_START += TIME_STEPS
+    seq = np.sin(xs)
+    res = np.cos(xs)
+    # returned seq, res and xs: shape (batch, step, input)
+    return [seq[:, :, np.newaxis], res[:, :, np.newaxis], xs]
+
+
+# ------------------------------------------------------------- 定义 LSTMRNN 的主体结构 (the model)
+class LSTMRNN(object):
+    def __init__(self, n_steps, input_size, output_size, cell_size, batch_size):
+        self.n_steps = n_steps
+        self.input_size = input_size
+        self.output_size = output_size
+        self.cell_size = cell_size
+        self.batch_size = batch_size
+        with tf.name_scope('inputs'):
+            self.xs = tf.placeholder(tf.float32, [None, n_steps, input_size], name='xs')
+            self.ys = tf.placeholder(tf.float32, [None, n_steps, output_size], name='ys')
+        with tf.variable_scope('in_hidden'):
+            self.add_input_layer()
+        with tf.variable_scope('LSTM_cell'):
+            self.add_cell()
+        with tf.variable_scope('out_hidden'):
+            self.add_output_layer()
+        with tf.name_scope('cost'):
+            self.compute_cost()
+        with tf.name_scope('train'):
+            self.train_op = tf.train.AdamOptimizer(LR).minimize(self.cost)
+
+    def add_input_layer(self,):
+        if CELL == "rnn":
+            # the notes page feeds the sin values straight into the cell: no input layer
+            self.l_in_y = self.xs
+            return
+        l_in_x = tf.reshape(self.xs, [-1, self.input_size], name='2_2D')  # (batch*n_step, in_size)
+        # Ws (in_size, cell_size)
+        Ws_in = self._weight_variable([self.input_size, self.cell_size])
+        # bs (cell_size, )
+        bs_in = self._bias_variable([self.cell_size, ])
+        # l_in_y = (batch * n_steps, cell_size)
+        with tf.name_scope('Wx_plus_b'):
+            l_in_y = tf.matmul(l_in_x, Ws_in) + bs_in
+        # reshape l_in_y ==> (batch, n_steps, cell_size)
+        self.l_in_y = tf.reshape(l_in_y, [-1, self.n_steps, self.cell_size], name='2_3D')
+
+    def add_cell(self):
+        # TF1: tf.contrib.rnn.BasicLSTMCell / BasicRNNCell
+        if CELL == "rnn":
+            cell = tf.nn.rnn_cell.BasicRNNCell(num_units=self.cell_size)
+        else:
+            cell = tf.nn.rnn_cell.BasicLSTMCell(self.cell_size, forget_bias=1.0, state_is_tuple=True)
+        with tf.name_scope('initial_state'):
+            self.cell_init_state = cell.zero_state(self.batch_size, dtype=tf.float32)
+        self.cell_outputs, self.cell_final_state = tf.nn.dynamic_rnn(
+            cell, self.l_in_y, initial_state=self.cell_init_state, time_major=False)
+
+    def add_output_layer(self):
+        # shape = (batch * steps, cell_size)
+        l_out_x = tf.reshape(self.cell_outputs, [-1, self.cell_size], name='2_2D')
+        # the notes page used tf.layers.dense, whose default initializer is Glorot uniform
+        init = tf.glorot_uniform_initializer() if CELL == "rnn" else None
+        Ws_out = self._weight_variable([self.cell_size, self.output_size], initializer=init)
+        bs_out = self._bias_variable([self.output_size, ])
+        # shape = (batch * steps, output_size)
+        with tf.name_scope('Wx_plus_b'):
+            self.pred = tf.matmul(l_out_x, Ws_out) + bs_out
+
+    def compute_cost(self):
+        if CELL == "rnn":
+            # the notes page: tf.losses.mean_squared_error over every step
+            self.cost = tf.losses.mean_squared_error(
+                labels=tf.reshape(self.ys, [-1, 1]), predictions=self.pred)
+        else:
+            # TF1: tf.contrib.legacy_seq2seq.sequence_loss_by_example with one flattened "time step",
+            # unit weights and average_across_timesteps=True: each example's loss is its squared error
+            # (its division by the sum of the weights divides by 1), so the sum is the squared error.
+            pred = tf.reshape(self.pred, [-1], name='reshape_pred')
+            target = tf.reshape(self.ys, [-1], name='reshape_target')
+            with tf.name_scope('losses'):
+                losses = self.ms_error(target, pred)
+            with tf.name_scope('average_cost'):
+                self.cost = tf.div(
+                    tf.reduce_sum(losses, name='losses_sum'),
+                    self.batch_size,
+                    name='average_cost')
+        tf.summary.scalar('cost', self.cost)
+
+    @staticmethod
+    def ms_error(labels, logits):
+        return tf.square(tf.subtract(labels, logits))  # TF1: tf.sub
+
+    def _weight_variable(self, shape, name='weights', initializer=None):
+        if initializer is None:
+            initializer = tf.random_normal_initializer(mean=0., stddev=1.,)
+        return tf.get_variable(shape=shape, initializer=initializer, name=name)
+
+    def _bias_variable(self, shape, name='biases'):
+        initializer = tf.constant_initializer(0.1)
+        return tf.get_variable(name=name, shape=shape, initializer=initializer)
+
+
+# ------------------------------------------------------------------------- helpers (not on the page)
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def save_figure(path, windows, costs, live):
+    import matplotlib
+    if not live:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for k, (xs, res, pred) in enumerate(windows):
+        ax1.plot(xs, res, 'r', label='target (cos)' if k == 0 else None)
+        ax1.plot(xs, pred, 'b--', label='prediction' if k == 0 else None)
+    ax1.set_ylim((-1.2, 1.2))
+    ax1.set_title('last %d training windows (row 0 of each batch)' % len(windows))
+    ax1.set_xlabel('x')
+    ax1.legend(loc='best')
+    ax2.plot(np.arange(1, len(costs) + 1), costs)
+    ax2.set_yscale('log')
+    ax2.set_title('cost')
+    ax2.set_xlabel('step')
+    fig.tight_layout()
+    write_atomically(path, lambda tmp: fig.savefig(tmp, format='png'))
+    plt.close(fig)
+    print("Saved figure to %s" % path)
+
+
+def live_plot():
+    """The page's live plot (cos red, prediction dashed blue), or None where no window can open."""
+    import matplotlib
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
+            and not os.environ.get("WAYLAND_DISPLAY"):
+        print("--show: no display here, so no live plot (the PNG is still saved)", file=sys.stderr)
+        return None
+    import matplotlib.pyplot as plt
+    plt.ion()
+    plt.figure(1, figsize=(12, 5))
+    plt.show()
+    return plt
+
+
+# ------------------------------------------------------------------------- 训练 LSTMRNN (training)
+def main(args):
+    global BATCH_START, TIME_STEPS, BATCH_SIZE, CELL_SIZE, LR, STEPS, CELL
+    BATCH_START = 0
+    TIME_STEPS, BATCH_SIZE, CELL_SIZE = args.time_steps, args.batch_size, args.cell_size
+    LR, STEPS, CELL = args.lr, args.steps, args.cell
+    steps = min(STEPS, args.max_steps) if args.max_steps else STEPS
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+
+    with tf.Graph().as_default():
+        tf.set_random_seed(args.seed)
+        # 搭建 LSTMRNN 模型
+        model = LSTMRNN(TIME_STEPS, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, BATCH_SIZE)
+        merged = tf.summary.merge_all()
+        sess = tf.Session(config=config)
+        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
+        sess.run(tf.global_variables_initializer())  # TF1: tf.initialize_all_variables()
+        plt = live_plot() if args.show and not args.no_plot else None
+
+        costs, windows = [], []  # windows: row 0 of each batch (x, cos, prediction), for the figure
+        start = time.time()
+        for i in range(steps):
+            seq, res, xs = get_batch()  # 提取 batch data
+            if i == 0:
+                feed_dict = {model.xs: seq, model.ys: res}
+            else:
+                feed_dict = {model.xs: seq, model.ys: res,
+                             model.cell_init_state: state}  # 保持 state 的连续性
+            # 训练
+            _, cost, state, pred = sess.run(
+                [model.train_op, model.cost, model.cell_final_state, model.pred],
+                feed_dict=feed_dict)
+            costs.append(float(cost))
+            windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
+            if writer is not None:
+                writer.add_summary(sess.run(merged, feed_dict), i)
+            if plt is not None:
+                plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS], 'b--')
+                plt.ylim((-1.2, 1.2))
+                plt.draw()
+                plt.pause(0.05)
+            # 打印 cost 结果
+            if i % 20 == 0:
+                print('cost: ', round(cost, 4))
+        wall = time.time() - start
+
+        # Not on the page: predict the next TEST_BATCHES batches (state carried on, no training).
+        sq_errors = []
+        for _ in range(TEST_BATCHES):
+            seq, res, _ = get_batch()
+            pred, state = sess.run([model.pred, model.cell_final_state],
+                                   {model.xs: seq, model.cell_init_state: state})
+            sq_errors.append((pred.reshape(-1) - res.reshape(-1)) ** 2)
+        test_mse = float(np.mean(sq_errors))
+        print('test mse (next %d batches, not trained on): %.4f' % (TEST_BATCHES, test_mse))
+        if writer is not None:
+            writer.close()
+        sess.close()
+
+    if plt is not None:
+        plt.ioff()
+    if not args.no_plot:
+        save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, live=plt is not None)
+    metrics = {
+        "script": "lstm_regression.py", "variant": CELL, "steps": steps,
+        "wall_seconds": round(wall, 3), "final_train_loss": costs[-1], "test_mse": test_mse,
+        "examples_per_second": round(steps * BATCH_SIZE / wall, 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
+
+
+if __name__ == '__main__':
+    main(FLAGS)

@@ -1,0 +1,43 @@
+"""Shared fixtures: TensorFlow is imported once per session; each test starts with an empty graph."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")   # as each script does, before TensorFlow loads
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def tf():
+    import tensorflow.compat.v1 as tf1
+    tf1.disable_eager_execution()
+    return tf1
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    """Reset TensorFlow's default graph between tests (only if a test has loaded TensorFlow)."""
+    yield
+    if "tensorflow" in sys.modules:
+        sys.modules["tensorflow"].compat.v1.reset_default_graph()
+
+
+def run_script(script, *args, env=None, cwd=None):
+    """Run one of the project's scripts as a user would; returns the CompletedProcess."""
+    full_env = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args),
+                          capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+
+
+@pytest.fixture
+def no_tensorflow(tmp_path):
+    """An environment where `import tensorflow` fails loudly: proves a script exits before importing it."""
+    fake = tmp_path / "fake_tf" / "tensorflow"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('tensorflow was imported')\n")
+    return {"PYTHONPATH": str(fake.parent)}

@@ -1,0 +1,102 @@
+"""lstm_sin_predict.py: the guide's sin predictors (Ⅰ, Ⅱ, Ⅱ') and the TFLearn one."""
+import json
+
+import numpy as np
+import pytest
+
+import lstm_sin_predict as sp
+from conftest import run_script
+
+
+def test_generate_makes_the_pages_windows():
+    X, y = sp.generate(np.arange(15, dtype=np.float32), 10)
+    assert X.shape == (5, 1, 10) and y.shape == (5, 1)
+    np.testing.assert_array_equal(X[2, 0], np.arange(2, 12))
+    assert y[2, 0] == 12
+    X, y = sp.generate(np.arange(15, dtype=np.float32), 10, tail=1)  # the TFLearn page's generate_data
+    assert X.shape == (4, 1, 10)
+
+
+def test_data_shapes_follow_each_page():
+    X_train, y_train, X_test, y_test = sp.make_data(sp.parse_args([]))
+    assert X_train.shape == (10990, 10, 1) and X_test.shape == (1090, 10, 1)
+    X_train, _, X_test, _ = sp.make_data(sp.parse_args(["--variant", "dense"]))
+    assert X_train.shape == (9989, 1, 10) and X_test.shape == (989, 1, 10)  # one step of 10 inputs
+    X_train, _, _, _ = sp.make_data(sp.parse_args(["--variant", "dense", "--dense_input", "sequence"]))
+    assert X_train.shape == (9989, 10, 1)
+
+
+def test_variant_defaults_are_the_pages():
+    a = sp.parse_args(["--variant", "single"])
+    assert (a.hidden_units, a.epochs, a.batch_size, a.learning_rate) == (1, 150, 128, 0.001)
+    a = sp.parse_args([])
+    assert (a.variant, a.hidden_units1, a.hidden_units, a.epochs) == ("multilayer", 30, 1, 50)
+    a = sp.parse_args(["--variant", "dense"])
+    assert (a.hidden_units, a.num_layers, a.batch_size, a.steps, a.learning_rate) == (30, 2, 32, 3000, 0.1)
+
+
+@pytest.mark.parametrize("variant", ["single", "multilayer", "manual", "dense"])
+def test_every_variant_end_to_end(variant, tmp_path, capsys):
+    m = sp.main(sp.parse_args(["--variant", variant, "--max_steps", "2", "--plot", str(tmp_path / "p.png"),
+                               "--train_examples", "400", "--test_examples", "150"]))
+    out = capsys.readouterr().out
+    assert m["steps"] == 2 and m["variant"] == variant and np.isfinite(m["test_mse"])
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    if variant == "dense":
+        assert "Mean Square Error is:" in out and m["test_rmse"] == pytest.approx(np.sqrt(m["test_mse"]))
+    else:
+        assert "epoch: 1" in out and "average training loss:" in out and "average test loss:" in out
+
+
+def test_manual_variant_unrolls_by_hand_with_a_hand_built_state(tf):
+    args = sp.parse_args(["--variant", "manual"])
+    g = sp.build_graph(args, (10, 1))
+    ops = [op.name for op in tf.get_default_graph().get_operations()]
+    assert not any("while" in n for n in ops)          # no dynamic_rnn loop
+    kernels = [v.name for v in tf.trainable_variables() if "kernel" in v.name]
+    assert len(kernels) == 2 and all(k.startswith("RNN/") for k in kernels)  # shared across 10 steps
+    assert g["h"].shape.as_list() == [None, 1]
+
+
+def test_the_whole_test_set_is_evaluated_with_a_last_partial_batch(tf):
+    args = sp.parse_args(["--variant", "multilayer"])
+    g = sp.build_graph(args, (10, 1))
+    X = np.random.RandomState(0).rand(45, 10, 1).astype(np.float32)
+    y = np.random.RandomState(1).rand(45, 1).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        results, mse = sp.evaluate(sess, g, X, y, batch_size=16)   # 16 + 16 + 13
+        whole = sess.run(g["h"], {g["X_p"]: X})
+    np.testing.assert_allclose(results, whole, rtol=1e-5, atol=1e-6)
+    assert mse == pytest.approx(float(np.mean((whole - y) ** 2)), rel=1e-5)
+
+
+def test_training_lowers_the_test_loss_and_seed_repeats(capsys):
+    flags = ["--max_steps", "60", "--no_plot", "--train_examples", "2000", "--epochs", "3",
+             "--batch_size", "64", "--learning_rate", "0.01"]
+    first = sp.main(sp.parse_args(flags))
+    out1 = capsys.readouterr().out
+    second = sp.main(sp.parse_args(flags))
+    out2 = capsys.readouterr().out
+    losses = [float(l.split()[-1]) for l in out1.splitlines() if l.startswith("average test loss:")]
+    assert len(losses) == 2 and losses[-1] < losses[0]
+    assert out1 == out2 and first["test_mse"] == second["test_mse"]
+
+
+def test_command_line_run(tmp_path):
+    r = run_script("lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot",
+                   "--metrics_json", str(tmp_path / "m.json"), "--logdir", str(tmp_path / "logs"))
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "m.json").read_text())
+    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",
+                "examples_per_second", "device"]:
+        assert key in m
+    assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
+
+
+@pytest.mark.parametrize("flags", [["--epochs", "0"], ["--variant", "huge"], ["--batch_size", "0"],
+                                   ["--hidden_units", "-3"], ["--test_examples", "5"]])
+def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
+    r = run_script("lstm_sin_predict.py", *flags, env=no_tensorflow)
+    assert r.returncode == 2
+    assert "error:" in r.stderr and "Traceback" not in r.stderr
