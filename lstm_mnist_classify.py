@@ -1,0 +1,428 @@
+"""An LSTM reads an MNIST image row by row (28 steps of 28 pixels) and classifies the digit.
+
+Pages:
+  --variant stacked    ../shared/tutorials/tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅲ: two LSTM
+                       layers 30 -> 10, the last output is the logits, Adam 0.001, batch 128, 50 epochs.
+  --variant projected  ../shared/tutorials/tf-notes-basics-rnn-classification-regression.txt, "用来做
+                       classification的例子" (Morvan's): 28 -> 128 input layer, BasicLSTMCell(128),
+                       output layer, Adam 0.001, batch 128, training_iters 100000.
+
+    python lstm_mnist_classify.py                       # guide Ⅲ, 50 epochs, then the test accuracy
+    python lstm_mnist_classify.py --variant projected   # the notes page
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import warnings
+
+import numpy as np
+
+# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
+# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ------------------------------------------------------------- hyperparameters (guide Ⅲ)
+TIME_STEPS = 28
+BATCH_SIZE = 128
+HIDDEN_UNITS1 = 30
+HIDDEN_UNITS = 10
+LEARNING_RATE = 0.001
+EPOCH = 50
+
+# ------------------------------------------------------------- hyperparameters (the notes page)
+lr = 0.001
+training_iters = 100000      # examples, not steps: 100000 / 128 = 782 steps
+batch_size = 128
+n_inputs = 28                # MNIST data input (img shape: 28*28)
+n_steps = 28                 # time steps
+n_hidden_units = 128         # neurons in hidden layer
+n_classes = 10               # MNIST classes (0-9 digits)
+
+EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
+    return value
+
+
+def add_common_flags(p, plot_name):
+    """Flags shared with bilstm_mnist.py: data, length of training, output and checkpoints."""
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--seed", type=int, default=1, help="random seed (Python, numpy, the graph, the reader)")
+    p.add_argument("--logdir", help="write TensorBoard events (graph, loss, accuracy) here")
+    p.add_argument("--plot", default=os.path.join("outputs", plot_name),
+                   help="save the figure (training curves and test digits) as this PNG")
+    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
+    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
+    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
+    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
+    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+
+
+def check_common_flags(p, args):
+    if args.restore and not args.save_path:
+        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description="LSTM MNIST classification, row by row (the LSTM guide's Ⅲ; the notes page's "
+                    "classification example) in TF1 graph mode on today's TensorFlow.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
+                   help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
+                        "(28 -> 128 -> LSTM(128) -> 10)")
+    p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH, stacked only (guide: 50)")
+    p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
+                   help="HIDDEN_UNITS1, stacked: first LSTM layer (guide: 30)")
+    p.add_argument("--hidden_units", type=positive_int, default=HIDDEN_UNITS,
+                   help="HIDDEN_UNITS, stacked: second LSTM layer = the 10 logits (guide: 10)")
+    p.add_argument("--learning_rate", type=positive_float, default=LEARNING_RATE,
+                   help="Adam's learning rate (both pages: 0.001)")
+    p.add_argument("--training_iters", type=positive_int, default=training_iters,
+                   help="projected only: training examples seen, the page's unit (page: 100000)")
+    p.add_argument("--n_hidden_units", type=positive_int, default=n_hidden_units,
+                   help="projected only: input layer and LSTM size (page: 128)")
+    add_common_flags(p, "lstm_mnist_classify.png")
+    args = p.parse_args(argv)
+    check_common_flags(p, args)
+    if args.variant == "stacked" and args.hidden_units != n_classes:
+        p.error("--hidden_units must be 10 for --variant stacked: its last layer's output is the 10 logits")
+    return args
+
+
+if __name__ == "__main__":
+    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
+
+import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
+
+from data import input_data        # noqa: E402  (TF1: from tensorflow.examples.tutorials.mnist import input_data)
+
+tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
+tf.logging.set_verbosity(tf.logging.ERROR)
+warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
+
+
+# ------------------------------------------------------------- guide Ⅲ: construct LSTM
+def build_stacked(args):
+    # place holder
+    X_p = tf.placeholder(dtype=tf.float32, shape=(None, TIME_STEPS, 28), name="input_placeholder")
+    y_p = tf.placeholder(dtype=tf.float32, shape=(None, 10), name="pred_placeholder")
+    # lstm instance
+    lstm_cell1 = rnn.BasicLSTMCell(num_units=args.hidden_units1)
+    lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
+    multi_lstm = rnn.MultiRNNCell(cells=[lstm_cell1, lstm_cell])
+    # initialize to zero; unlike the page's zero_state(BATCH_SIZE) it follows the batch fed, so the
+    # whole test set can be evaluated in batches of any size
+    init_state = multi_lstm.zero_state(batch_size=tf.shape(X_p)[0], dtype=tf.float32)
+    # dynamic rnn
+    outputs, states = tf.nn.dynamic_rnn(cell=multi_lstm, inputs=X_p, initial_state=init_state,
+                                        dtype=tf.float32)
+    h = outputs[:, -1, :]
+    return X_p, y_p, h
+
+
+# ------------------------------------------------------------- the notes page: RNN(X, weights, biases)
+def RNN(X, weights, biases):
+    batch = tf.shape(X)[0]  # the page used the constant batch_size here
+    # hidden layer for input to cell: X ==> (128 batch * 28 steps, 28 inputs)
+    X = tf.reshape(X, [-1, n_inputs])
+    # into hidden: X_in = (128 batch * 28 steps, 128 hidden)
+    X_in = tf.matmul(X, weights['in']) + biases['in']
+    # X_in ==> (128 batch, 28 steps, 128 hidden)
+    X_in = tf.reshape(X_in, [-1, n_steps, n_hidden_units])
+    # cell: lstm cell is divided into two parts (c_state, h_state)
+    cell = rnn.BasicLSTMCell(n_hidden_units, forget_bias=1.0, state_is_tuple=True)
+    init_state = cell.zero_state(batch, dtype=tf.float32)
+    outputs, final_state = tf.nn.dynamic_rnn(cell, X_in, initial_state=init_state, time_major=False)
+    # hidden layer for output as the final results: unstack to a list [(batch, outputs)..] * steps
+    outputs = tf.unstack(tf.transpose(outputs, [1, 0, 2]))
+    results = tf.matmul(outputs[-1], weights['out']) + biases['out']  # shape = (128, 10)
+    return results
+
+
+def build_projected(args):
+    global n_hidden_units
+    n_hidden_units = args.n_hidden_units
+    # tf Graph input
+    x = tf.placeholder(tf.float32, [None, n_steps, n_inputs])
+    y = tf.placeholder(tf.float32, [None, n_classes])
+    # Define weights
+    weights = {
+        'in': tf.Variable(tf.random_normal([n_inputs, n_hidden_units])),   # (28, 128)
+        'out': tf.Variable(tf.random_normal([n_hidden_units, n_classes])),  # (128, 10)
+    }
+    biases = {
+        'in': tf.Variable(tf.constant(0.1, shape=[n_hidden_units, ])),     # (128, )
+        'out': tf.Variable(tf.constant(0.1, shape=[n_classes, ])),          # (10, )
+    }
+    pred = RNN(x, weights, biases)
+    return x, y, pred
+
+
+def build_graph(args, build_logits):
+    """Placeholders, logits, loss, accuracy and the Adam step (both pages define them the same way)."""
+    X_p, y_p, h = build_logits(args)
+    global_step = tf.train.get_or_create_global_step()  # not on the pages: lets a checkpoint resume
+    with tf.name_scope("loss"):
+        # guide: tf.losses.softmax_cross_entropy; notes page: reduce_mean(softmax_cross_entropy_with_logits)
+        cross_loss = tf.losses.softmax_cross_entropy(onehot_labels=y_p, logits=h)
+    with tf.name_scope("accuracy"):
+        correct_prediction = tf.equal(tf.argmax(h, 1), tf.argmax(y_p, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
+    with tf.name_scope("train"):
+        optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=cross_loss,
+                                                                         global_step=global_step)
+    tf.summary.scalar("loss", cross_loss)
+    tf.summary.scalar("accuracy", accuracy)
+    return dict(X_p=X_p, y_p=y_p, h=h, loss=cross_loss, accuracy=accuracy, train_op=optimizer,
+                global_step=global_step, summaries=tf.summary.merge_all())
+
+
+# ------------------------------------------------------------- helpers (not on the pages)
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def load_mnist(args):
+    """input_data.read_data_sets as on the pages; a data problem is one line on stderr and exit 2."""
+    try:
+        return input_data.read_data_sets(args.data_dir, one_hot=True, seed=args.seed)
+    except input_data.MnistDataError as e:
+        print("error: %s" % e, file=sys.stderr)
+        sys.exit(2)
+
+
+def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
+    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
+    predictions = []
+    for j in range(0, len(images), batch):
+        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
+        predictions.append(np.argmax(logits, 1))
+    predictions = np.concatenate(predictions)
+    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
+
+
+class Checkpoints(object):
+    """--save_path / --restore: a tf.train.Saver over every variable, the global step included."""
+
+    def __init__(self, args):
+        self.args = args
+        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def restore(self, sess):
+        if not self.args.restore:
+            return
+        latest = tf.train.latest_checkpoint(self.args.save_path)
+        if latest is None:
+            print("error: no checkpoint in %s to --restore; train once with --save_path %s first"
+                  % (self.args.save_path, self.args.save_path), file=sys.stderr)
+            sys.exit(2)
+        self.saver.restore(sess, latest)
+        print("Restored %s" % latest)
+
+    def save(self, sess, global_step):
+        if self.saver is not None:
+            os.makedirs(self.args.save_path, exist_ok=True)
+            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
+                                   global_step=global_step)
+            print("Saved checkpoint %s" % path)
+
+
+def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
+    """The guide's session loop: EPOCH passes over the training images in order, 128 at a time."""
+    X_train = mnist.train.images.reshape(-1, TIME_STEPS, 28)
+    y_train = mnist.train.labels
+    batches = mnist.train.num_examples // args.batch_size     # the guide's TRAIN_EXAMPLES//BATCH_SIZE
+    if batches == 0:
+        print("error: %d training images, fewer than one batch of %d; lower --batch_size"
+              % (mnist.train.num_examples, args.batch_size), file=sys.stderr)
+        sys.exit(2)
+    step = sess.run(g["global_step"])                          # > 0 after --restore
+    max_steps = args.max_steps or float("inf")
+    for epoch in range(step // batches + 1, args.epochs + 1):
+        train_losses = []
+        accus = []
+        print("epoch:", epoch)
+        for j in range(step % batches, batches):
+            if step >= max_steps:
+                break
+            feed = {g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]}
+            _, train_loss, accu, summ = sess.run(
+                fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
+            train_losses.append(train_loss)
+            accus.append(accu)
+            step += 1
+            if writer is not None and step % 20 == 0:
+                writer.add_summary(summ, step)
+        if train_losses:
+            print("average training loss:", sum(train_losses) / len(train_losses))
+            print("accuracy:", sum(accus) / len(accus))
+            history.append((step, float(np.mean(train_losses)), float(np.mean(accus))))
+        ckpt.save(sess, step)
+        if step >= max_steps:
+            break
+    return step
+
+
+def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
+    """The notes page's loop: next_batch until step * batch_size reaches training_iters."""
+    step = sess.run(g["global_step"])
+    max_steps = args.max_steps or float("inf")
+    epochs_seen = mnist.train.epochs_completed
+    while step * args.batch_size < args.training_iters and step < max_steps:
+        batch_xs, batch_ys = mnist.train.next_batch(args.batch_size)
+        batch_xs = batch_xs.reshape([-1, n_steps, n_inputs])
+        feed = {g["X_p"]: batch_xs, g["y_p"]: batch_ys}
+        sess.run([g["train_op"]], feed_dict=feed)
+        if step % 20 == 0:
+            # the page prints the accuracy on the batch it has just trained on
+            train_loss, accu, summ = sess.run([g["loss"], g["accuracy"], g["summaries"]], feed_dict=feed)
+            print(accu)
+            history.append((step + 1, float(train_loss), float(accu)))
+            if writer is not None:
+                writer.add_summary(summ, step)
+        step += 1
+        if mnist.train.epochs_completed != epochs_seen:  # a checkpoint per pass over the data
+            epochs_seen = mnist.train.epochs_completed
+            ckpt.save(sess, step)
+    ckpt.save(sess, step)
+    return step
+
+
+def save_figure(path, history, images, labels, predictions, title, show):
+    import matplotlib
+    if not show:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(13, 6))
+    ax = fig.add_subplot(1, 3, 1)
+    if history:
+        steps, losses, accus = zip(*history)
+        line1 = ax.plot(steps, losses, "b.-", label="training loss")
+        ax.set_xlabel("step")
+        ax2 = ax.twinx()
+        line2 = ax2.plot(steps, accus, "g.-", label="training accuracy (right axis)")
+        ax2.set_ylim(0, 1)
+        ax.legend(handles=line1 + line2, loc="center right")
+    ax.set_title(title, fontsize=9)
+    true = np.argmax(labels, 1)
+    wrong = np.flatnonzero(predictions != true)
+    # the first 24 test digits, then up to 12 mistakes, each titled "predicted (true)"
+    shown = list(range(min(24, len(true)))) + [i for i in wrong if i >= 24][:12]
+    for k, i in enumerate(shown):
+        sub = fig.add_subplot(6, 12, (k // 6) * 12 + 7 + k % 6)
+        sub.imshow(images[i].reshape(28, 28), cmap="gray_r")
+        ok = predictions[i] == true[i]
+        sub.set_title("%d (%d)" % (predictions[i], true[i]), fontsize=8, color="black" if ok else "red")
+        sub.axis("off")
+    fig.text(0.75, 0.01, "test digits: predicted (true); mistakes in red", ha="center", fontsize=9)
+    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+    print("Saved figure to %s" % path)
+    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
+        plt.show()
+    plt.close(fig)
+
+
+def run(args, script, variant, build_logits, train_loop):
+    """Build the graph, train with train_loop, report the test accuracy, plot and write the metrics."""
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+    mnist = load_mnist(args)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = build_graph(args, build_logits)
+        init = tf.global_variables_initializer()
+        ckpt = Checkpoints(args)
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        first_step = sess.run(g["global_step"])
+        start = time.time()
+        try:
+            step = train_loop(sess, g, mnist, args, ckpt, writer, history)
+        except KeyboardInterrupt:
+            print("\nInterrupted.")
+            ckpt.save(sess, sess.run(g["global_step"]))
+            raise SystemExit(130)
+        wall = time.time() - start
+        test_accuracy, predictions = evaluate(sess, g, mnist.test.images, mnist.test.labels)
+    if writer is not None:
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="test_accuracy",
+                                                              simple_value=test_accuracy)]), step)
+        writer.close()
+    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, mnist.test.num_examples))
+    trained = step - first_step
+    print("trained %d steps in %.1f s, %.0f images/s" % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
+    if not args.no_plot:
+        save_figure(args.plot, history, mnist.test.images, mnist.test.labels, predictions,
+                    "%s --variant %s" % (script, variant), args.show)
+    metrics = {
+        "script": script, "variant": variant, "steps": int(step), "epochs": round(step * args.batch_size
+                                                                                 / mnist.train.num_examples, 3),
+        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
+        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
+        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
+
+
+def main(args):
+    if args.variant == "stacked":
+        return run(args, "lstm_mnist_classify.py", "stacked", build_stacked, train_by_epochs)
+    return run(args, "lstm_mnist_classify.py", "projected", build_projected, train_by_iters)
+
+
+if __name__ == '__main__':
+    main(FLAGS)
