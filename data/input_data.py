@@ -32,7 +32,8 @@ FILES = {  # name -> SHA-256 of the uncompressed file (the same whichever mirror
     "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
     "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
-MIRRORS = [
+# MNIST_MIRRORS="URL1 URL2" in the environment replaces this list (e.g. a local mirror)
+MIRRORS = os.environ.get("MNIST_MIRRORS", "").split() or [
     "https://storage.googleapis.com/cvdf-datasets/mnist/",   # the one TF1's input_data used
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "http://yann.lecun.com/exdb/mnist/",
@@ -57,7 +58,7 @@ class DataSet(object):
             raise MnistDataError("images and labels differ in number: %d images, %d labels"
                                  % (images.shape[0], labels.shape[0]))
         if reshape:
-            images = images.reshape(images.shape[0], -1)
+            images = images.reshape(images.shape[0], int(np.prod(images.shape[1:])))
         if np.dtype(dtype) == np.float32:
             images = images.astype(np.float32) * (1.0 / 255.0)  # [0, 255] -> [0.0, 1.0]
         elif np.dtype(dtype) != np.uint8:
@@ -213,9 +214,9 @@ def _from_kaggle_csv(path, one_hot):
 
 
 # ---------------------------------------------------------------------------------- download
-def _sha256_of_content(path):
+def _sha256_of_gunzipped(path):
     digest = hashlib.sha256()
-    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
+    with gzip.open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -234,8 +235,8 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
             with os.fdopen(fd, "wb") as out, urllib.request.urlopen(mirror + name + ".gz",
                                                                     timeout=timeout) as response:
                 shutil.copyfileobj(response, out)
-            if _sha256_of_content(tmp) != FILES[name]:
-                raise ValueError("checksum mismatch")
+            if _sha256_of_gunzipped(tmp) != FILES[name]:
+                raise ValueError("SHA-256 mismatch")
             os.replace(tmp, path)
             return path
         except Exception as e:  # try the next mirror

@@ -1,0 +1,182 @@
+"""data/input_data.py: TF1's MNIST reader, back. Tiny files only, no network."""
+import gzip
+import hashlib
+import os
+
+import numpy as np
+import pytest
+
+from data import input_data
+from data.input_data import MnistDataError
+from mnist_files import NAMES, idx_bytes, tiny_images, write_csv, write_idx
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_idx_files_parse_exactly(tmp_path, gz):
+    tr_x, tr_y, te_x, te_y = write_idx(str(tmp_path), gz=gz)
+    m = input_data.read_data_sets(str(tmp_path), validation_size=2, download=False)
+    assert m.train.num_examples == 10 and m.validation.num_examples == 2 and m.test.num_examples == 7
+    assert m.train.images.shape == (10, 784) and m.train.images.dtype == np.float32
+    np.testing.assert_allclose(m.train.images[:, 0], tr_x[2:, 0, 0] / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(m.train.labels, tr_y[2:])
+    np.testing.assert_array_equal(m.validation.labels, tr_y[:2])
+    np.testing.assert_array_equal(m.test.labels, te_y)
+    assert 0.0 <= m.test.images.min() and m.test.images.max() <= 1.0
+
+
+def test_uint8_unreshaped_and_one_hot(tmp_path):
+    tr_x, tr_y, _, _ = write_idx(str(tmp_path))
+    m = input_data.read_data_sets(str(tmp_path), one_hot=True, dtype=np.uint8, reshape=False,
+                                  validation_size=0, download=False)
+    assert m.train.images.shape == (12, 28, 28, 1) and m.train.images.dtype == np.uint8
+    np.testing.assert_array_equal(m.train.images[:, :, :, 0], tr_x)
+    assert m.train.labels.shape == (12, 10)
+    np.testing.assert_array_equal(m.train.labels.argmax(1), tr_y)
+    assert (m.train.labels.sum(1) == 1).all()
+
+
+def test_next_batch_wraps_around_epochs_without_shuffle():
+    images = np.arange(5, dtype=np.uint8).reshape(5, 1, 1, 1)
+    ds = input_data.DataSet(images, np.arange(5), dtype=np.uint8)
+    x, y = ds.next_batch(3, shuffle=False)
+    assert list(y) == [0, 1, 2] and ds.epochs_completed == 0
+    x, y = ds.next_batch(3, shuffle=False)
+    assert list(y) == [3, 4, 0] and ds.epochs_completed == 1
+    assert list(x.ravel()) == [3, 4, 0]
+    _, y = ds.next_batch(3, shuffle=False)
+    assert list(y) == [1, 2, 3]
+
+
+def test_next_batch_shuffles_each_epoch_deterministically_under_a_seed():
+    images = np.arange(10, dtype=np.uint8).reshape(10, 1, 1, 1)
+
+    def batches(seed):
+        ds = input_data.DataSet(images, np.arange(10), dtype=np.uint8, seed=seed)
+        return [list(ds.next_batch(5)[1]) for _ in range(4)]
+
+    a = batches(7)
+    assert a == batches(7)
+    assert a != batches(8)
+    assert sorted(a[0] + a[1]) == list(range(10)) and sorted(a[2] + a[3]) == list(range(10))
+    assert a[0] + a[1] != list(range(10)) and a[0] + a[1] != a[2] + a[3]  # shuffled, anew each epoch
+
+
+def test_validation_split_sizes(tmp_path):
+    write_idx(str(tmp_path), n_train=12)
+    for size in (0, 5, 12):
+        m = input_data.read_data_sets(str(tmp_path), validation_size=size, download=False)
+        assert (m.train.num_examples, m.validation.num_examples) == (12 - size, size)
+    with pytest.raises(MnistDataError, match="validation_size"):
+        input_data.read_data_sets(str(tmp_path), validation_size=13, download=False)
+
+
+def test_keras_npz_cache(tmp_path):
+    tr_x, tr_y = tiny_images(9)
+    te_x, te_y = tiny_images(4, offset=3)
+    np.savez(tmp_path / "mnist.npz", x_train=tr_x, y_train=tr_y, x_test=te_x, y_test=te_y)
+    m = input_data.read_data_sets(str(tmp_path), one_hot=True, validation_size=1, download=False)
+    assert m.train.num_examples == 8 and m.test.num_examples == 4
+    np.testing.assert_array_equal(m.test.labels.argmax(1), te_y)
+
+
+def test_npz_with_pickled_objects_is_refused(tmp_path):
+    objects = np.empty(2, dtype=object)
+    np.savez(tmp_path / "mnist.npz", x_train=objects, y_train=objects, x_test=objects, y_test=objects)
+    with pytest.raises(MnistDataError, match="mnist.npz"):
+        input_data.read_data_sets(str(tmp_path), download=False)
+
+
+def test_kaggle_csv_holds_out_a_fixed_test_split(tmp_path, capsys):
+    write_csv(tmp_path / "train.csv", n=60)
+    m1 = input_data.read_data_sets(str(tmp_path), one_hot=True, validation_size=5, download=False)
+    assert "held out" in capsys.readouterr().err
+    assert (m1.train.num_examples, m1.validation.num_examples, m1.test.num_examples) == (45, 5, 10)
+    # pixel value k identifies row k; labels follow k % 10
+    ks = np.round(m1.test.images[:, 0] * 255).astype(int)
+    np.testing.assert_array_equal(m1.test.labels.argmax(1), ks % 10)
+    m2 = input_data.read_data_sets(str(tmp_path), validation_size=5, download=False, seed=99)
+    np.testing.assert_array_equal(m2.test.images, m1.test.images)   # the split does not move
+
+
+def write_bad(folder, which, data):
+    write_idx(folder, gz=False)
+    with open(os.path.join(folder, which), "wb") as f:
+        f.write(data)
+
+
+BAD_IDX = {
+    "wrong magic": ("train-images-idx3-ubyte", idx_bytes(np.zeros((12, 28, 28)), 2049), "magic number"),
+    "truncated": ("t10k-images-idx3-ubyte", idx_bytes(np.zeros((7, 28, 28)), 2051)[:-100], "truncated"),
+    "short header": ("t10k-labels-idx1-ubyte", b"\x00\x00", "truncated"),
+    "counts differ": ("train-labels-idx1-ubyte", idx_bytes(np.zeros(11), 2049), "differ in number"),
+    "label 10": ("train-labels-idx1-ubyte", idx_bytes(np.full(12, 10), 2049), "labels must be 0-9"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_IDX))
+def test_bad_idx_files_raise_clear_errors(tmp_path, case):
+    which, data, message = BAD_IDX[case]
+    write_bad(str(tmp_path), which, data)
+    with pytest.raises(MnistDataError, match=message):
+        input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+
+
+def test_corrupt_gzip_and_missing_files(tmp_path):
+    write_idx(str(tmp_path))
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(MnistDataError, match="cannot be read"):
+        input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+    os.remove(tmp_path / "t10k-images-idx3-ubyte.gz")
+    with pytest.raises(MnistDataError, match="t10k-images-idx3-ubyte missing"):
+        input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+
+
+BAD_CSV = {
+    "header": (dict(header=["id"] + ["p%d" % i for i in range(784)]), "header"),
+    "width": (dict(width=700), "header"),
+    "row width": (dict(), "columns, expected 785"),
+    "label": (dict(label_of=lambda k: 12), "labels must be 0-9"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CSV))
+def test_bad_kaggle_csv_raises_clear_errors(tmp_path, case):
+    kwargs, message = BAD_CSV[case]
+    if case == "width":
+        kwargs = dict(header=["label"] + ["pixel%d" % i for i in range(699)], width=700)
+    write_csv(tmp_path / "train.csv", n=12, **kwargs)
+    if case == "row width":
+        with open(tmp_path / "train.csv", "a") as f:
+            f.write("3,1,2\n")
+    with pytest.raises(MnistDataError, match=message):
+        input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+
+
+def file_mirror(folder):
+    return "file://" + os.path.abspath(str(folder)) + "/"
+
+
+def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch):
+    good, bad, target = tmp_path / "good", tmp_path / "bad", tmp_path / "mnist"
+    arrays = write_idx(str(good))
+    write_idx(str(bad), images=tiny_images(12, offset=1))          # same names, other content
+    sums = {}
+    for name in NAMES:
+        with gzip.open(good / (name + ".gz"), "rb") as f:
+            sums[name] = hashlib.sha256(f.read()).hexdigest()
+    monkeypatch.setattr(input_data, "FILES", sums)
+    monkeypatch.setattr(input_data, "MIRRORS", [file_mirror(tmp_path / "absent"), file_mirror(bad),
+                                                file_mirror(good)])
+    m = input_data.read_data_sets(str(target), validation_size=0)
+    np.testing.assert_array_equal(m.train.labels, arrays[1])
+    assert sorted(os.listdir(target)) == sorted(n + ".gz" for n in NAMES)   # no temporary left over
+
+
+def test_absent_data_offline_names_the_four_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(input_data, "MIRRORS", [file_mirror(tmp_path / "nowhere")])
+    with pytest.raises(MnistDataError) as e:
+        input_data.read_data_sets(str(tmp_path / "mnist"))
+    for name in NAMES:
+        assert name in str(e.value)
+    assert "--data_dir" in str(e.value) and "\n" not in str(e.value)
+    assert os.listdir(tmp_path / "mnist") == []

@@ -1,0 +1,148 @@
+"""lstm_mnist_classify.py and bilstm_mnist.py end to end on tiny MNIST files written by the tests."""
+import json
+
+import numpy as np
+import pytest
+
+import bilstm_mnist as bi
+import lstm_mnist_classify as cls
+from conftest import run_script
+from mnist_files import NAMES, idx_bytes, learnable_idx
+
+
+@pytest.fixture(scope="module")
+def mnist_dir(tmp_path_factory):
+    return learnable_idx(str(tmp_path_factory.mktemp("mnist")))
+
+
+def test_page_defaults():
+    a = cls.parse_args([])
+    assert (a.variant, a.epochs, a.batch_size, a.hidden_units1, a.hidden_units, a.learning_rate) == \
+        ("stacked", 50, 128, 30, 10, 0.001)
+    a = cls.parse_args(["--variant", "projected"])
+    assert (a.training_iters, a.n_hidden_units, a.batch_size) == (100000, 128, 128)
+    a = bi.parse_args([])
+    assert (a.layers, a.bw_output, a.epochs, a.hidden_units1) == (2, "page", 50, 30)
+
+
+@pytest.mark.parametrize("variant", ["stacked", "projected"])
+def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, tmp_path, capsys):
+    m = cls.main(cls.parse_args(["--variant", variant, "--data_dir", mnist_dir, "--max_steps", "2",
+                                 "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs")]))
+    out = capsys.readouterr().out
+    assert m["steps"] == 2 and 0.0 <= m["test_accuracy"] <= 1.0
+    assert "test accuracy:" in out and "(all 203 test images)" in out
+    if variant == "stacked":
+        assert "epoch: 1" in out and "average training loss:" in out and "accuracy:" in out
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
+
+
+@pytest.mark.parametrize("layers,bw_output", [(2, "page"), (1, "page"), (1, "full")])
+def test_bilstm_end_to_end(layers, bw_output, mnist_dir, capsys):
+    m = bi.main(bi.parse_args(["--layers", str(layers), "--bw_output", bw_output, "--data_dir", mnist_dir,
+                               "--max_steps", "2", "--no_plot"]))
+    assert m["steps"] == 2 and m["script"] == "bilstm_mnist.py"
+    assert "test accuracy:" in capsys.readouterr().out
+
+
+def test_bw_output_reads_the_backward_pass_where_it_has_seen_every_row(tf, mnist_dir):
+    """The page's logits change when only row 0 changes? Not through the backward term; `full` does."""
+    sums = {}
+    for bw in ("page", "full"):
+        with tf.Graph().as_default():
+            X_p, _, h = bi.build_bidirectional(bi.parse_args(["--layers", "1", "--bw_output", bw]))
+            outputs_bw = [t for t in tf.get_default_graph().get_operations() if "bw/bw/" in t.name]
+            assert outputs_bw
+            x = np.random.RandomState(0).rand(2, 28, 28).astype(np.float32)
+            x2 = x.copy()
+            x2[:, 0, :] += 1.0                     # change row 0 only
+            fw_only = tf.get_default_graph().get_tensor_by_name(
+                "bidirectional_rnn/fw/fw/transpose_1:0")[:, -1, :]
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                d_h = sess.run(h, {X_p: x2}) - sess.run(h, {X_p: x})
+                d_fw = sess.run(fw_only, {X_p: x2}) - sess.run(fw_only, {X_p: x})
+            sums[bw] = np.abs(d_h - d_fw).max()     # the backward term's response to row 0
+    assert sums["page"] < 1e-6 < 1e-3 < sums["full"]
+
+
+def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir):
+    from data import input_data
+    mnist = input_data.read_data_sets(mnist_dir, one_hot=True)
+    args = cls.parse_args([])
+    g = cls.build_graph(args, cls.build_stacked)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        acc, pred = cls.evaluate(sess, g, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
+        whole = sess.run(g["h"], {g["X_p"]: mnist.test.images.reshape(-1, 28, 28)})
+    assert len(pred) == 203
+    np.testing.assert_array_equal(pred, whole.argmax(1))
+    assert acc == pytest.approx(np.mean(whole.argmax(1) == mnist.test.labels.argmax(1)))
+
+
+def test_training_learns_the_tiny_pattern(mnist_dir, capsys):
+    m = cls.main(cls.parse_args(["--data_dir", mnist_dir, "--epochs", "4", "--no_plot", "--batch_size", "20",
+                                 "--learning_rate", "0.01"]))
+    assert m["steps"] == 4 * (200 // 20)
+    assert m["test_accuracy"] > 0.5           # chance is 0.1
+
+
+def test_checkpoint_round_trip_resumes_where_it_stopped(mnist_dir, tmp_path, capsys):
+    ckpt = str(tmp_path / "ckpt")
+    first = cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "50", "--epochs", "1",
+                                     "--save_path", ckpt, "--no_plot"]))
+    assert first["steps"] == 4 and "Saved checkpoint" in capsys.readouterr().out
+    resumed = cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "50", "--epochs", "2",
+                                       "--save_path", ckpt, "--restore", "--no_plot"]))
+    out = capsys.readouterr().out
+    assert "Restored" in out and "epoch: 1\n" not in out and "epoch: 2" in out
+    assert resumed["steps"] == 8
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(["--data_dir", mnist_dir, "--save_path", str(tmp_path / "empty"),
+                                 "--restore", "--no_plot"]))
+    assert e.value.code == 2 and "no checkpoint" in capsys.readouterr().err
+
+
+def test_bad_data_is_one_line_and_exit_2(tmp_path, capsys):
+    learnable_idx(str(tmp_path), n_train=5010, n_test=5)
+    (tmp_path / NAMES[0]).write_bytes(idx_bytes(np.zeros((3, 28, 28)), 2049))   # a label magic number
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(["--data_dir", str(tmp_path), "--no_plot"]))
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("error: ") and "magic number" in err
+    assert err.count("\n") == 1
+
+
+def test_command_line_runs(mnist_dir, tmp_path):
+    r = run_script("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--max_steps", "2", "--no_plot",
+                   "--metrics_json", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "m.json").read_text())
+    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_accuracy",
+                "examples_per_second", "device"]:
+        assert key in m
+    r = run_script("bilstm_mnist.py", "--data_dir", mnist_dir, "--max_steps", "2", "--no_plot")
+    assert r.returncode == 0, r.stderr
+    assert "test accuracy:" in r.stdout
+
+
+def test_missing_data_offline_from_the_command_line(tmp_path):
+    # an empty directory and an unreachable mirror: the four files are named, exit 2, no traceback
+    r = run_script("bilstm_mnist.py", "--data_dir", str(tmp_path / "none"), "--max_steps", "1",
+                   env={"MNIST_MIRRORS": "file://" + str(tmp_path / "nowhere") + "/"})
+    assert r.returncode == 2, r.stderr
+    assert "train-images-idx3-ubyte" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("script,flags", [("lstm_mnist_classify.py", ["--variant", "rnn"]),
+                                          ("lstm_mnist_classify.py", ["--epochs", "0"]),
+                                          ("lstm_mnist_classify.py", ["--restore"]),
+                                          ("lstm_mnist_classify.py", ["--hidden_units", "20"]),
+                                          ("bilstm_mnist.py", ["--layers", "3"]),
+                                          ("bilstm_mnist.py", ["--bw_output", "last"]),
+                                          ("bilstm_mnist.py", ["--batch_size", "0"])])
+def test_bad_flags_exit_2_before_tensorflow_is_imported(script, flags, no_tensorflow):
+    r = run_script(script, *flags, env=no_tensorflow)
+    assert r.returncode == 2
+    assert "error:" in r.stderr and "Traceback" not in r.stderr
