@@ -1,0 +1,538 @@
+"""The PTB word-level LSTM language model of the TensorFlow book (TensorFlow学习笔记(六), 自然语言建模).
+
+Page: ../shared/tutorials/tf-rnn-notes-ptb-language-model.txt. `--model tutorial` (the default) is the
+page's model; `--model small|medium|large|test` are the official TensorFlow PTB tutorial's configs
+(Zaremba et al. 2014: 115.9 / 82.1 / 78.3 test perplexity on full PTB), with its learning-rate decay.
+
+    python ptb_language_model.py --data_path data/ptb              # the page: 2 epochs
+    python ptb_language_model.py --model small --sample 30         # official small config, then 30 words
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+import warnings
+
+import numpy as np
+
+# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
+# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ------------------------------------------------------------- the page's parameters
+DATA_PATH = os.path.join(HERE, "data", "ptb")
+HIDDEN_SIZE = 200           # 隐藏层的规模
+NUM_LAYERS = 2              # 深层循环神经网络中 LSTM 结构的层数
+VOCAB_SIZE = 10000          # 词典规模 (here: the size of the vocabulary read from ptb.train.txt)
+LEARNING_RATE = 1.0
+TRAIN_BATCH_SIZE = 20       # 训练数据 batch 的大小
+TRAIN_NUM_STEPS = 35        # 训练数据截断长度
+EVAL_BATCH_SIZE = 1         # 测试时不需要截断
+EVAL_NUM_STEP = 1
+NUM_EPOCH = 2               # 使用训练数据的轮数
+KEEP_PROB = 0.5             # 节点不被 dropout 的概率
+MAX_GRAD_NORM = 5           # 用于控制梯度膨胀的参数
+INIT_SCALE = 0.05           # tf.random_uniform_initializer(-0.05, 0.05)
+
+
+# ------------------------------------------------------------- configs (the official tutorial's style)
+class TutorialConfig(object):
+    """The book's page."""
+    init_scale = INIT_SCALE
+    learning_rate = LEARNING_RATE
+    max_grad_norm = MAX_GRAD_NORM
+    num_layers = NUM_LAYERS
+    num_steps = TRAIN_NUM_STEPS
+    hidden_size = HIDDEN_SIZE
+    max_epoch = NUM_EPOCH       # no decay within the page's 2 epochs
+    max_max_epoch = NUM_EPOCH
+    keep_prob = KEEP_PROB
+    lr_decay = 1.0
+    forget_bias = 1.0           # BasicLSTMCell's default, as the page left it
+    batch_size = TRAIN_BATCH_SIZE
+    valid_batch_size, valid_num_steps = EVAL_BATCH_SIZE, EVAL_NUM_STEP   # the page: 1 x 1
+
+
+class SmallConfig(object):
+    """Official small config."""
+    init_scale = 0.1
+    learning_rate = 1.0
+    max_grad_norm = 5
+    num_layers = 2
+    num_steps = 20
+    hidden_size = 200
+    max_epoch = 4
+    max_max_epoch = 13
+    keep_prob = 1.0
+    lr_decay = 0.5
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None   # None: validate with the training shape
+
+
+class MediumConfig(object):
+    """Official medium config."""
+    init_scale = 0.05
+    learning_rate = 1.0
+    max_grad_norm = 5
+    num_layers = 2
+    num_steps = 35
+    hidden_size = 650
+    max_epoch = 6
+    max_max_epoch = 39
+    keep_prob = 0.5
+    lr_decay = 0.8
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+class LargeConfig(object):
+    """Official large config."""
+    init_scale = 0.04
+    learning_rate = 1.0
+    max_grad_norm = 10
+    num_layers = 2
+    num_steps = 35
+    hidden_size = 1500
+    max_epoch = 14
+    max_max_epoch = 55
+    keep_prob = 0.35
+    lr_decay = 1 / 1.15
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+class TestConfig(object):
+    """Official tiny config, for testing."""
+    init_scale = 0.1
+    learning_rate = 1.0
+    max_grad_norm = 1
+    num_layers = 1
+    num_steps = 2
+    hidden_size = 2
+    max_epoch = 1
+    max_max_epoch = 1
+    keep_prob = 1.0
+    lr_decay = 0.5
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+CONFIGS = {"tutorial": TutorialConfig, "small": SmallConfig, "medium": MediumConfig,
+           "large": LargeConfig, "test": TestConfig}
+
+
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
+    return value
+
+
+def non_negative_int(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more, got %s" % text)
+    return value
+
+
+def keep_prob_value(text):
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("must be in (0, 1], got %s" % text)
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
+    return value
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description="PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "
+                    "graph mode on today's TensorFlow.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--model", choices=list(CONFIGS), default="tutorial",
+                   help="tutorial: the page; small/medium/large/test: the official PTB tutorial's configs")
+    p.add_argument("--data_path", default=DATA_PATH,
+                   help="folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt (or simple-examples/data/); "
+                        "downloaded there if absent")
+    p.add_argument("--unroll", choices=["static", "dynamic"], default="static",
+                   help="static: the page's loop calling the cell once per step under variable_scope('RNN'); "
+                        "dynamic: tf.nn.dynamic_rnn")
+    p.add_argument("--epochs", type=positive_int, help="epochs (tutorial: NUM_EPOCH 2; else max_max_epoch)")
+    p.add_argument("--hidden_size", type=positive_int, help="HIDDEN_SIZE (tutorial: 200)")
+    p.add_argument("--num_layers", type=positive_int, help="NUM_LAYERS (tutorial: 2)")
+    p.add_argument("--batch_size", type=positive_int, help="TRAIN_BATCH_SIZE (tutorial: 20)")
+    p.add_argument("--num_steps", type=positive_int, help="TRAIN_NUM_STEPS (tutorial: 35)")
+    p.add_argument("--learning_rate", type=positive_float, help="LEARNING_RATE (tutorial: 1.0)")
+    p.add_argument("--keep_prob", type=keep_prob_value, help="KEEP_PROB (tutorial: 0.5)")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--sample", type=non_negative_int, default=0,
+                   help="after training, print this many words generated by the model")
+    p.add_argument("--seed", type=int, default=1, help="random seed (Python, numpy, the graph)")
+    p.add_argument("--logdir", help="write TensorBoard events (training loss, learning rate, validation "
+                                    "perplexity) here")
+    p.add_argument("--plot", default=os.path.join("outputs", "ptb_language_model.png"),
+                   help="save the perplexity curves as this PNG")
+    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
+    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
+    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
+    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
+    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+    args = p.parse_args(argv)
+    if args.restore and not args.save_path:
+        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
+    return args
+
+
+def get_config(args):
+    """The chosen config with the command line's overrides applied."""
+    config = CONFIGS[args.model]()
+    for flag, attr in [("hidden_size", "hidden_size"), ("num_layers", "num_layers"),
+                       ("batch_size", "batch_size"), ("num_steps", "num_steps"),
+                       ("learning_rate", "learning_rate"), ("keep_prob", "keep_prob"),
+                       ("epochs", "max_max_epoch")]:
+        if getattr(args, flag) is not None:
+            setattr(config, attr, getattr(args, flag))
+    if args.model == "tutorial":
+        config.max_epoch = config.max_max_epoch
+    return config
+
+
+if __name__ == "__main__":
+    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
+
+import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
+
+from data import reader            # noqa: E402  (TF1: from tensorflow.models.rnn.ptb import reader)
+
+tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
+tf.logging.set_verbosity(tf.logging.ERROR)
+warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+
+
+# ------------------------------------------------------------- 定义 PTBModel 类 (the model)
+class PTBModel(object):
+    def __init__(self, is_training, config, batch_size, num_steps, vocab_size, unroll="static"):
+        self.batch_size = batch_size
+        self.num_steps = num_steps
+        hidden_size = config.hidden_size
+        # 定义输入层与预期输出, both [batch_size, num_steps]
+        self.input_data = tf.placeholder(tf.int32, [batch_size, num_steps], name="input_data")
+        self.targets = tf.placeholder(tf.int32, [batch_size, num_steps], name="targets")
+
+        # 深层循环神经网络: NUM_LAYERS LSTM cells, with dropout on their outputs while training
+        def lstm_cell():
+            cell = tf.nn.rnn_cell.BasicLSTMCell(hidden_size, forget_bias=config.forget_bias,
+                                                state_is_tuple=True)
+            if is_training and config.keep_prob < 1:
+                cell = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=config.keep_prob)
+            return cell
+        # the page wrote MultiRNNCell(lstm_cell): it must be a list of NUM_LAYERS distinct cells
+        cell = tf.nn.rnn_cell.MultiRNNCell([lstm_cell() for _ in range(config.num_layers)],
+                                           state_is_tuple=True)
+        # 初始化最初的状态, 全零
+        self.initial_state = cell.zero_state(batch_size, tf.float32)
+
+        # 将单词 ID 转换成为单词向量: embedding is VOCAB_SIZE x HIDDEN_SIZE
+        embedding = tf.get_variable("embedding", [vocab_size, hidden_size])
+        inputs = tf.nn.embedding_lookup(embedding, self.input_data)
+        # 只在训练时使用 dropout
+        if is_training and config.keep_prob < 1:
+            inputs = tf.nn.dropout(inputs, rate=1 - config.keep_prob)  # TF1: tf.nn.dropout(x, KEEP_PROB)
+
+        # 收集 LSTM 不同时刻的输出, then one fully connected layer turns them into word scores
+        outputs = []
+        state = self.initial_state
+        if unroll == "static":
+            with tf.variable_scope("RNN"):
+                for time_step in range(num_steps):
+                    if time_step > 0:
+                        tf.get_variable_scope().reuse_variables()
+                    cell_output, state = cell(inputs[:, time_step, :], state)
+                    outputs.append(cell_output)
+            # [batch, hidden * num_steps] -> [batch * num_steps, hidden]
+            output = tf.reshape(tf.concat(outputs, 1), [-1, hidden_size])
+        else:
+            with tf.variable_scope("RNN"):
+                dyn_outputs, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=state)
+            output = tf.reshape(dyn_outputs, [-1, hidden_size])
+
+        weight = tf.get_variable("weight", [hidden_size, vocab_size])
+        bias = tf.get_variable("bias", [vocab_size])
+        logits = tf.matmul(output, weight) + bias
+        self.probs = tf.nn.softmax(logits)   # for --sample
+
+        # 定义交叉熵损失函数. TF1: tf.contrib.legacy_seq2seq.sequence_loss_by_example([logits],
+        # [targets], [ones]) gave each word's cross-entropy; the same written directly:
+        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=tf.reshape(self.targets, [-1]), logits=logits)
+        # 计算得到每个 batch 的平均损失
+        self.cost = tf.reduce_sum(loss) / batch_size
+        self.final_state = state             # the page wrote final_output here
+
+        # 只在训练模型时定义反向传播操作
+        if not is_training:
+            return
+        self.lr = tf.Variable(0.0, trainable=False, name="learning_rate")
+        self.new_lr = tf.placeholder(tf.float32, shape=[], name="new_learning_rate")
+        self.lr_update = tf.assign(self.lr, self.new_lr)
+        trainable_variables = tf.trainable_variables()
+        # 通过 clip_by_global_norm 函数控制梯度的大小, 避免梯度膨胀的问题
+        grads, _ = tf.clip_by_global_norm(tf.gradients(self.cost, trainable_variables), config.max_grad_norm)
+        optimizer = tf.train.GradientDescentOptimizer(self.lr)
+        self.train_op = optimizer.apply_gradients(zip(grads, trainable_variables))
+
+    def assign_lr(self, session, lr_value):
+        session.run(self.lr_update, feed_dict={self.new_lr: lr_value})
+
+
+# ------------------------------------------------------------- run_epoch
+def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_step=None):
+    """Run model over data once (training it when train_op is model.train_op); returns the perplexity.
+
+    max_steps: stop after that many batches. on_step(step, cost): called after each batch.
+    """
+    # 计算 perplexity 的辅助变量
+    total_costs = 0.0
+    iters = 0
+    state = session.run(model.initial_state)
+    epoch_size = reader.epoch_size(data, model.batch_size, model.num_steps)
+    start = time.time()
+    # 使用当前数据训练或者测试模型
+    for step, (x, y) in enumerate(reader.ptb_iterator(data, model.batch_size, model.num_steps)):
+        if max_steps is not None and step >= max_steps:
+            break
+        # the final state of this batch is the initial state of the next one
+        cost, state, _ = session.run([model.cost, model.final_state, train_op],
+                                     {model.input_data: x, model.targets: y, model.initial_state: state})
+        total_costs += cost
+        iters += model.num_steps
+        if on_step is not None:
+            on_step(step, cost)
+        # 只在训练时输出日志
+        if output_log and step % 100 == 0:
+            elapsed = time.time() - start
+            wps = iters * model.batch_size / max(elapsed, 1e-9)
+            eta = (epoch_size - step - 1) * elapsed / (step + 1)
+            print("After %s steps, perplexity is %.3f (%.0f words/s, epoch ETA %.0f s)"
+                  % (step, np.exp(total_costs / iters), wps, eta))
+    run_epoch.words_per_second = iters * model.batch_size / max(time.time() - start, 1e-9)
+    run_epoch.steps = iters // model.num_steps
+    # 返回给定模型在给定数据上的 perplexity 值
+    return np.exp(total_costs / max(iters, 1))
+
+
+def sample_words(session, model, id_to_word, n, rng, first="<eos>"):
+    """n words drawn one at a time from a batch-1, one-step model's softmax, starting after `first`."""
+    word_to_id = {w: i for i, w in id_to_word.items()}
+    state = session.run(model.initial_state)
+    word = word_to_id.get(first, 0)
+    words = []
+    for _ in range(n):
+        probs, state = session.run([model.probs, model.final_state],
+                                   {model.input_data: [[word]], model.initial_state: state})
+        p = probs[0].astype(np.float64)
+        word = int(rng.choice(len(p), p=p / p.sum()))
+        words.append(id_to_word[word])
+    return " ".join(words)
+
+
+# ------------------------------------------------------------- helpers (not on the page)
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def save_figure(path, history, test_perplexity, title, show):
+    import matplotlib
+    if not show:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(7, 4.5))
+    epochs = [h[0] for h in history]
+    plt.plot(epochs, [h[2] for h in history], "b.-", label="train perplexity")
+    plt.plot(epochs, [h[3] for h in history], "g.-", label="validation perplexity")
+    if test_perplexity is not None and epochs:
+        plt.plot([epochs[-1]], [test_perplexity], "r*", markersize=12, label="test perplexity")
+    plt.yscale("log")
+    plt.xlabel("epoch")
+    plt.legend(loc="best")
+    plt.title(title, fontsize=9)
+    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+    print("Saved figure to %s" % path)
+    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
+        plt.show()
+    plt.close(fig)
+
+
+def scalar(writer, tag, value, step):
+    if writer is not None:
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
+
+
+# ------------------------------------------------------------- main
+def main(args):
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config = get_config(args)
+    session_conf, device = session_config(args.cpu)
+    print(device)
+    # 获取原始数据
+    try:
+        train_data, valid_data, test_data, vocab_size, word_to_id = reader.ptb_raw_data(
+            args.data_path, return_vocab=True)
+        for name, data, b, n in [("training", train_data, config.batch_size, config.num_steps),
+                                 ("validation", valid_data, config.valid_batch_size or config.batch_size,
+                                  config.valid_num_steps or config.num_steps),
+                                 ("test", test_data, EVAL_BATCH_SIZE, EVAL_NUM_STEP)]:
+            if reader.epoch_size(data, b, n) <= 0:
+                raise reader.PTBDataError("the %s split has %d words, too few for one batch of %d x %d; "
+                                          "lower --batch_size or --num_steps" % (name, len(data), b, n))
+    except reader.PTBDataError as e:
+        print("error: %s" % e, file=sys.stderr)
+        sys.exit(2)
+    print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
+          % (vocab_size, len(train_data), len(valid_data), len(test_data)))
+
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        # 定义初始化函数
+        initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
+        # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
+        with tf.variable_scope("language_model", reuse=None, initializer=initializer):
+            train_model = PTBModel(True, config, config.batch_size, config.num_steps, vocab_size, args.unroll)
+        # 定义评测用的循环神经网络模型 (it reuses the training model's variables)
+        with tf.variable_scope("language_model", reuse=True, initializer=initializer):
+            eval_model = PTBModel(False, config, EVAL_BATCH_SIZE, EVAL_NUM_STEP, vocab_size, args.unroll)
+            if config.valid_batch_size is None:   # official configs validate with the training shape
+                valid_model = PTBModel(False, config, config.batch_size, config.num_steps, vocab_size,
+                                       args.unroll)
+            else:
+                valid_model = eval_model
+        epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
+        epoch_update = tf.assign_add(epoch_var, 1)
+        init = tf.global_variables_initializer()
+        saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def save(sess):
+        if saver is not None:
+            os.makedirs(args.save_path, exist_ok=True)
+            print("Saved checkpoint %s" % saver.save(sess, os.path.join(args.save_path, "model.ckpt"),
+                                                     global_step=sess.run(epoch_var)))
+
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    steps_done = 0
+    max_steps = args.max_steps
+    train_wps = []
+    start = time.time()
+    with tf.Session(graph=graph, config=session_conf) as sess:
+        sess.run(init)
+        if args.restore:
+            latest = tf.train.latest_checkpoint(args.save_path)
+            if latest is None:
+                print("error: no checkpoint in %s to --restore; train once with --save_path %s first"
+                      % (args.save_path, args.save_path), file=sys.stderr)
+                sys.exit(2)
+            saver.restore(sess, latest)
+            print("Restored %s (%d epochs done)" % (latest, sess.run(epoch_var)))
+
+        def log_loss(step, cost):
+            scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
+
+        try:
+            # 使用训练数据训练模型
+            for i in range(sess.run(epoch_var), config.max_max_epoch):
+                if max_steps is not None and steps_done >= max_steps:
+                    break
+                lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
+                train_model.assign_lr(sess, config.learning_rate * lr_decay)
+                lr = sess.run(train_model.lr)
+                print("In iteration: %d" % (i + 1))
+                print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
+                scalar(writer, "learning_rate", float(lr), i + 1)
+                # 在所有训练数据上训练循环神经网络
+                train_perplexity = run_epoch(sess, train_model, train_data, train_model.train_op, True,
+                                             None if max_steps is None else max_steps - steps_done, log_loss)
+                steps_done += run_epoch.steps
+                train_wps.append(run_epoch.words_per_second)
+                print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
+                # 使用验证数据评测模型效果
+                valid_perplexity = run_epoch(sess, valid_model, valid_data, tf.no_op(), False)
+                print("Epoch: %d Validation perplexity: %.3f" % (i + 1, valid_perplexity))
+                scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
+                history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
+                sess.run(epoch_update)
+                save(sess)
+        except KeyboardInterrupt:
+            print("\nInterrupted; the checkpoint resumes at the start of this epoch.")
+            save(sess)
+            raise SystemExit(130)
+        train_wall = time.time() - start
+
+        # 最后使用测试数据测试模型效果 (the page measured the validation data here)
+        test_perplexity = run_epoch(sess, eval_model, test_data, tf.no_op(), False)
+        print("Test perplexity: %.3f" % test_perplexity)
+        if args.sample:
+            id_to_word = {i: w for w, i in word_to_id.items()}
+            print("Sample: %s" % sample_words(sess, eval_model, id_to_word, args.sample,
+                                              np.random.RandomState(args.seed)))
+    wall = time.time() - start
+    if writer is not None:
+        writer.close()
+    if not args.no_plot and history:
+        save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
+                    args.show)
+    metrics = {
+        "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
+        "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),
+        "train_seconds": round(train_wall, 3),
+        "final_train_loss": math.log(history[-1][2]) if history else None,
+        "train_perplexity": history[-1][2] if history else None,
+        "valid_perplexity": history[-1][3] if history else None,
+        "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
+        "words_per_second": round(float(np.mean(train_wps)), 1) if train_wps else None,
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
+
+
+if __name__ == '__main__':
+    main(FLAGS)
