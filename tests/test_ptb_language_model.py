@@ -1,0 +1,170 @@
+"""ptb_language_model.py: the book's PTB model, on tiny corpora written by the tests."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import ptb_language_model as ptb
+from conftest import run_script
+from test_reader import write_ptb
+
+SENTENCES = ["the cat sat on the mat", "the dog ate the bone", "a bird sang"]
+WORDS = " ".join(SENTENCES).split()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    rng = np.random.RandomState(0)
+
+    def text(n_lines):  # the three sentences in a random order: easy to learn, hard to memorise
+        return "".join(rng.choice(SENTENCES) + "\n" for _ in range(n_lines))
+    return write_ptb(tmp_path_factory.mktemp("ptb"), train=text(200), valid=text(40), test=text(40))
+
+
+def build(tf, config, vocab, batch, steps, training=False, unroll="static", scale=0.1):
+    with tf.variable_scope("language_model", initializer=tf.random_uniform_initializer(-scale, scale)):
+        return ptb.PTBModel(training, config, batch, steps, vocab, unroll)
+
+
+def test_page_defaults():
+    c = ptb.get_config(ptb.parse_args([]))
+    assert (c.hidden_size, c.num_layers, c.learning_rate, c.batch_size, c.num_steps, c.max_max_epoch,
+            c.keep_prob, c.max_grad_norm, c.init_scale) == (200, 2, 1.0, 20, 35, 2, 0.5, 5, 0.05)
+    assert (ptb.EVAL_BATCH_SIZE, ptb.EVAL_NUM_STEP) == (1, 1)
+    s = ptb.get_config(ptb.parse_args(["--model", "small"]))
+    assert (s.num_steps, s.max_epoch, s.max_max_epoch, s.lr_decay, s.keep_prob) == (20, 4, 13, 0.5, 1.0)
+
+
+def test_uniform_model_perplexity_equals_the_vocabulary_size(tf):
+    config = ptb.get_config(ptb.parse_args(["--model", "test"]))
+    model = build(tf, config, vocab=37, batch=2, steps=3)
+    data = list(np.random.RandomState(0).randint(0, 37, 200))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for v in tf.global_variables():
+            if v.name.endswith(("weight:0", "bias:0")) and "RNN" not in v.name:
+                sess.run(v.assign(tf.zeros_like(v)))      # equal scores for every word
+        perplexity = ptb.run_epoch(sess, model, data, tf.no_op(), False)
+    assert perplexity == pytest.approx(37, rel=1e-5)
+
+
+def test_the_final_state_feeds_the_next_batch(tf):
+    config = ptb.get_config(ptb.parse_args(["--model", "test", "--hidden_size", "8"]))
+    model = build(tf, config, vocab=20, batch=2, steps=4, scale=1.0)  # a state that matters
+    data = list(np.random.RandomState(1).randint(0, 20, 60))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        carried = ptb.run_epoch(sess, model, data, tf.no_op(), False)
+        # the same batches, each from the zero state: a different perplexity
+        zero = sess.run(model.initial_state)
+        costs = [sess.run(model.cost, {model.input_data: x, model.targets: y, model.initial_state: zero})
+                 for x, y in ptb.reader.ptb_iterator(data, 2, 4)]
+        reset = np.exp(sum(costs) / (4 * len(costs)))
+        # and carrying by hand gives run_epoch's number
+        state, total = zero, 0.0
+        for x, y in ptb.reader.ptb_iterator(data, 2, 4):
+            cost, state = sess.run([model.cost, model.final_state],
+                                   {model.input_data: x, model.targets: y, model.initial_state: state})
+            total += cost
+    assert abs(carried - reset) > 1e-4
+    assert carried == pytest.approx(np.exp(total / (4 * len(costs))), rel=1e-6)
+
+
+def test_cost_is_the_summed_cross_entropy_over_batch_size(tf):
+    config = ptb.get_config(ptb.parse_args(["--model", "test"]))
+    model = build(tf, config, vocab=11, batch=3, steps=2, unroll="dynamic")
+    x = np.array([[1, 2], [3, 4], [5, 6]])
+    y = np.array([[2, 3], [4, 5], [6, 7]])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        cost, probs = sess.run([model.cost, model.probs], {model.input_data: x, model.targets: y})
+    expected = -np.log(probs[np.arange(6), y.reshape(-1)]).sum() / 3
+    assert cost == pytest.approx(expected, rel=1e-5)
+
+
+def test_training_and_evaluation_models_share_variables_and_static_unroll(tf):
+    config = ptb.get_config(ptb.parse_args(["--model", "test"]))
+    init = tf.random_uniform_initializer(-0.1, 0.1)
+    with tf.variable_scope("language_model", reuse=None, initializer=init):
+        ptb.PTBModel(True, config, 4, 3, 10)
+    n = len(tf.trainable_variables())
+    with tf.variable_scope("language_model", reuse=True, initializer=init):
+        ptb.PTBModel(False, config, 1, 1, 10)
+    assert len(tf.trainable_variables()) == n
+    names = [v.name for v in tf.trainable_variables()]
+    assert any(name.startswith("language_model/RNN/") for name in names)
+    assert not any("while" in op.name for op in tf.get_default_graph().get_operations())
+
+
+def test_test_model_end_to_end_with_checkpoint_and_resume(corpus, tmp_path, capsys):
+    ckpt = str(tmp_path / "ckpt")
+    flags = ["--model", "test", "--data_path", corpus, "--no_plot", "--save_path", ckpt]
+    m = ptb.main(ptb.parse_args(flags + ["--max_steps", "2"]))
+    out = capsys.readouterr().out
+    assert m["steps"] == 2 and m["epochs"] == 1
+    assert "After 0 steps, perplexity is" in out and "Test perplexity:" in out
+    assert "Epoch: 1 Validation perplexity:" in out and "Saved checkpoint" in out
+    # small config decays from its 5th epoch: a run of 6 epochs resumed after 1
+    resumed = ptb.main(ptb.parse_args(["--model", "small", "--hidden_size", "4", "--num_steps", "3",
+                                       "--data_path", corpus, "--no_plot", "--save_path",
+                                       str(tmp_path / "small"), "--epochs", "5"]))
+    out = capsys.readouterr().out
+    assert "Epoch: 5 Learning rate: 0.500" in out and resumed["epochs"] == 5
+    again = ptb.main(ptb.parse_args(["--model", "small", "--hidden_size", "4", "--num_steps", "3",
+                                     "--data_path", corpus, "--no_plot", "--save_path", str(tmp_path / "small"),
+                                     "--restore", "--epochs", "6", "--sample", "5"]))
+    out = capsys.readouterr().out
+    assert "(5 epochs done)" in out and "Epoch: 5 " not in out
+    assert "Epoch: 6 Learning rate: 0.250" in out and again["epochs"] == 1
+    sample = [l for l in out.splitlines() if l.startswith("Sample: ")][0].split()[1:]
+    assert len(sample) == 5 and set(sample) <= set(WORDS) | {"<eos>"}
+
+
+def test_the_model_learns_the_tiny_corpus(corpus, capsys):
+    # the official small config (init +-0.1); the page's +-0.05 sits on a plateau this short run
+    m = ptb.main(ptb.parse_args(["--model", "small", "--data_path", corpus, "--no_plot", "--hidden_size",
+                                 "32", "--batch_size", "4", "--num_steps", "5", "--epochs", "4"]))
+    assert m["vocab_size"] == 12
+    assert m["valid_perplexity"] < 12 / 3      # well below a uniform model's 12
+    assert m["test_perplexity"] < 12 / 3 and m["words_per_second"] > 0
+
+
+def test_logdir_scalars(corpus, tmp_path, tf, capsys):
+    ptb.main(ptb.parse_args(["--model", "test", "--data_path", corpus, "--max_steps", "3",
+                             "--logdir", str(tmp_path / "logs"), "--plot", str(tmp_path / "p.png")]))
+    event = next((tmp_path / "logs").glob("events.out.tfevents.*"))
+    tags = {v.tag for e in tf.train.summary_iterator(str(event)) for v in e.summary.value}
+    assert {"training_loss", "learning_rate", "validation_perplexity"} <= tags
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_bad_data_exits_2_with_one_line(tmp_path, capsys):
+    folder = write_ptb(tmp_path)           # far too short for 20 x 35
+    with pytest.raises(SystemExit) as e:
+        ptb.main(ptb.parse_args(["--data_path", folder, "--no_plot"]))
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("error: ") and "too few" in err and err.count("\n") == 1
+
+
+def test_command_line_run(corpus, tmp_path):
+    r = run_script("ptb_language_model.py", "--model", "test", "--data_path", corpus, "--max_steps", "2",
+                   "--no_plot", "--metrics_json", str(tmp_path / "m.json"))
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "m.json").read_text())
+    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_perplexity",
+                "words_per_second", "device"]:
+        assert key in m
+
+
+def test_missing_data_offline_from_the_command_line(tmp_path):
+    r = run_script("ptb_language_model.py", "--data_path", str(tmp_path / "none"),
+                   env={"PTB_MIRRORS": "file://" + str(tmp_path / "nowhere.tgz")})
+    assert r.returncode == 2 and "ptb.train.txt" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("flags", [["--model", "huge"], ["--epochs", "0"], ["--keep_prob", "1.5"],
+                                   ["--sample", "-1"], ["--restore"], ["--unroll", "cudnn"]])
+def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
+    r = run_script("ptb_language_model.py", *flags, env=no_tensorflow)
+    assert r.returncode == 2 and "error:" in r.stderr and "Traceback" not in r.stderr

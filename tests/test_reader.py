@@ -1,0 +1,130 @@
+"""data/reader.py: TF1's PTB reader, back. Tiny corpora written by the tests, no network."""
+import hashlib
+import io
+import os
+import tarfile
+
+import numpy as np
+import pytest
+
+from data import reader
+from data.reader import PTBDataError
+
+RAW = [4, 3, 2, 1, 0, 5, 6, 1, 1, 1, 1, 0, 3, 4, 1]
+FIRST = ([[4, 3], [5, 6], [1, 0]], [[3, 2], [6, 1], [0, 3]])
+SECOND = ([[2, 1], [1, 1], [3, 4]], [[1, 0], [1, 1], [4, 1]])
+
+
+def write_ptb(folder, train="a b c\nb c\nc\n", valid="c b\n", test="a <unk> zzz\n"):
+    os.makedirs(folder, exist_ok=True)
+    for name, text in zip(reader.SPLITS, (train, valid, test)):
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(text)
+    return str(folder)
+
+
+def test_ptb_iterator_gives_the_exact_batches():
+    batches = list(reader.ptb_iterator(RAW, 3, 2))
+    assert len(batches) == 2 == reader.epoch_size(RAW, 3, 2)
+    for (x, y), (ex, ey) in zip(batches, [FIRST, SECOND]):
+        np.testing.assert_array_equal(x, ex)
+        np.testing.assert_array_equal(y, ey)
+
+
+def test_ptb_producer_gives_the_same_batches(tf):
+    x, y = reader.ptb_producer(RAW, 3, 2)
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord=coord)
+        try:
+            for ex, ey in [FIRST, SECOND, FIRST]:     # and it wraps around to the first batch
+                xv, yv = sess.run([x, y])
+                np.testing.assert_array_equal(xv, ex)
+                np.testing.assert_array_equal(yv, ey)
+        finally:
+            coord.request_stop()
+            coord.join(threads)
+
+
+def test_too_little_data_for_one_batch():
+    with pytest.raises(PTBDataError, match="too few"):
+        list(reader.ptb_iterator(RAW, 3, 5))
+    with pytest.raises(PTBDataError, match="too few"):
+        reader.ptb_producer(RAW, 8, 2)
+
+
+def test_vocabulary_order_eos_and_unknown_words(tmp_path):
+    folder = write_ptb(tmp_path, train="a b c\nb c <unk>\nc\n")
+    train, valid, test, size, vocab = reader.ptb_raw_data(folder, return_vocab=True, download=False)
+    # counts: c 3, <eos> 3, b 2, a 1, <unk> 1 -> by count, then alphabetically
+    assert vocab == {"<eos>": 0, "c": 1, "b": 2, "<unk>": 3, "a": 4} and size == 5
+    assert train == [4, 2, 1, 0, 2, 1, 3, 0, 1, 0]
+    assert valid == [1, 2, 0]
+    assert test == [4, 3, 3, 0]                       # "zzz" is not in the vocabulary: <unk>
+    assert reader.ptb_raw_data(folder, download=False) == (train, valid, test, 5)
+
+
+def test_unknown_words_are_dropped_when_there_is_no_unk(tmp_path):
+    folder = write_ptb(tmp_path, test="a zzz b\n")
+    _, _, test, _ = reader.ptb_raw_data(folder, download=False)
+    assert test == [3, 2, 0]          # a, b, <eos>: zzz dropped, as TF's reader did
+
+
+def test_simple_examples_layout(tmp_path):
+    write_ptb(tmp_path / "simple-examples" / "data")
+    assert reader.ptb_raw_data(str(tmp_path), download=False)[3] == 4
+
+
+@pytest.mark.parametrize("case,message", [("missing", "ptb.valid.txt is missing"),
+                                          ("empty", "ptb.test.txt is empty"),
+                                          ("empty train", "is empty"),
+                                          ("no known word", "no word of the vocabulary")])
+def test_bad_splits_raise_clear_errors(tmp_path, case, message):
+    folder = write_ptb(tmp_path)
+    if case == "missing":
+        os.remove(os.path.join(folder, "ptb.valid.txt"))
+    elif case == "empty":
+        open(os.path.join(folder, "ptb.test.txt"), "w").close()
+    elif case == "empty train":
+        open(os.path.join(folder, "ptb.train.txt"), "w").close()
+    else:
+        write_ptb(tmp_path, valid="x y z\n")
+    with pytest.raises(PTBDataError, match=message):
+        reader.ptb_raw_data(folder, download=False)
+
+
+def make_tgz(path, files, evil=True):
+    with tarfile.open(path, "w:gz") as tar:
+        entries = dict(("./simple-examples/data/" + name, text) for name, text in files.items())
+        if evil:
+            entries["../evil.txt"] = "outside"
+            entries["./simple-examples/data/../../ptb.train.txt"] = "not this one"
+        for name, text in entries.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+def test_download_extracts_only_the_three_verified_files(tmp_path, monkeypatch):
+    files = {"ptb.train.txt": "a b\n", "ptb.valid.txt": "a\n", "ptb.test.txt": "b\n"}
+    make_tgz(tmp_path / "good.tgz", files)
+    make_tgz(tmp_path / "bad.tgz", dict(files, **{"ptb.test.txt": "tampered\n"}), evil=False)
+    monkeypatch.setattr(reader, "MD5", {n: hashlib.md5(t.encode()).hexdigest() for n, t in files.items()})
+    monkeypatch.setattr(reader, "MIRRORS", ["file://" + str(tmp_path / "bad.tgz"),
+                                            "file://" + str(tmp_path / "good.tgz")])
+    target = tmp_path / "ptb"
+    train, valid, test, size = reader.ptb_raw_data(str(target))
+    assert size == 3 and len(train) == 3
+    assert sorted(os.listdir(target)) == sorted(files)        # nothing else, no temporary left
+    assert not (tmp_path / "evil.txt").exists()
+    assert (target / "ptb.test.txt").read_text() == "b\n"
+
+
+def test_absent_and_offline_names_the_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "MIRRORS", ["file://" + str(tmp_path / "nowhere.tgz")])
+    with pytest.raises(PTBDataError) as e:
+        reader.ptb_raw_data(str(tmp_path / "ptb"))
+    for name in reader.SPLITS:
+        assert name in str(e.value)
+    assert "--data_path" in str(e.value) and os.listdir(tmp_path / "ptb") == []
