@@ -1,6 +1,6 @@
 """A bidirectional LSTM reads an MNIST image row by row, forwards and backwards, and classifies it.
 
-Page: ../shared/tutorials/tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer of
+Page: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer of
 10 units each way) and Ⅴ (forward and backward MultiRNNCell stacks 30 -> 10). As on the page, only
 the graph differs from guide Ⅲ: the data, the session loop, the evaluation and the figure are
 lstm_mnist_classify.py's, imported from it.

@@ -1,9 +1,9 @@
 """An LSTM reads an MNIST image row by row (28 steps of 28 pixels) and classifies the digit.
 
 Pages:
-  --variant stacked    ../shared/tutorials/tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅲ: two LSTM
+  --variant stacked    tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅲ: two LSTM
                        layers 30 -> 10, the last output is the logits, Adam 0.001, batch 128, 50 epochs.
-  --variant projected  ../shared/tutorials/tf-notes-basics-rnn-classification-regression.txt, "用来做
+  --variant projected  tf-notes-basics-rnn-classification-regression.txt, "用来做
                        classification的例子" (Morvan's): 28 -> 128 input layer, BasicLSTMCell(128),
                        output layer, Adam 0.001, batch 128, training_iters 100000.
 
