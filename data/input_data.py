@@ -254,6 +254,8 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
 def read_data_sets(train_dir, one_hot=False, dtype=np.float32, reshape=True, validation_size=5000,
                    seed=None, download=True):
     """train (55000 by default) / validation (5000) / test (10000) DataSets, as TF1's function."""
+    if os.path.exists(train_dir) and not os.path.isdir(train_dir):
+        raise MnistDataError("%s is a file: --data_dir must be the folder that holds the MNIST files" % train_dir)
     found = {name: _find(train_dir, name) for name in FILES}
     npz = [p for p in (os.path.join(train_dir, "mnist.npz"),
                        os.path.join(os.path.expanduser("~"), ".keras", "datasets", "mnist.npz"))

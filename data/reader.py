@@ -73,6 +73,9 @@ def _split_paths(data_path):
 def ptb_raw_data(data_path=None, return_vocab=False, download=True):
     """(train_ids, valid_ids, test_ids, vocab_size), plus word_to_id when return_vocab=True."""
     data_path = data_path or os.path.join(os.path.dirname(os.path.abspath(__file__)), "ptb")
+    if os.path.exists(data_path) and not os.path.isdir(data_path):
+        raise PTBDataError("%s is a file: --data_path must be the folder that holds %s"
+                           % (data_path, ", ".join(SPLITS)))
     paths = _split_paths(data_path)
     if paths is None:
         if not download:

@@ -180,3 +180,9 @@ def test_absent_data_offline_names_the_four_files(tmp_path, monkeypatch):
         assert name in str(e.value)
     assert "--data_dir" in str(e.value) and "\n" not in str(e.value)
     assert os.listdir(tmp_path / "mnist") == []
+
+
+def test_a_file_given_as_the_directory(tmp_path):
+    (tmp_path / "mnist.gz").write_bytes(b"x")
+    with pytest.raises(MnistDataError, match="is a file"):
+        input_data.read_data_sets(str(tmp_path / "mnist.gz"))

@@ -128,3 +128,9 @@ def test_absent_and_offline_names_the_files(tmp_path, monkeypatch):
     for name in reader.SPLITS:
         assert name in str(e.value)
     assert "--data_path" in str(e.value) and os.listdir(tmp_path / "ptb") == []
+
+
+def test_a_file_given_as_the_directory(tmp_path):
+    (tmp_path / "ptb.train.txt").write_text("a b\n")
+    with pytest.raises(PTBDataError, match="is a file"):
+        reader.ptb_raw_data(str(tmp_path / "ptb.train.txt"))
