@@ -304,14 +304,14 @@ def main(args):
             else:
                 feed_dict = {model.xs: seq, model.ys: res,
                              model.cell_init_state: state}  # 保持 state 的连续性
-            # 训练
-            _, cost, state, pred = sess.run(
-                [model.train_op, model.cost, model.cell_final_state, model.pred],
+            # 训练 (the `cost` summary comes from the same run)
+            _, cost, state, pred, summary = sess.run(
+                [model.train_op, model.cost, model.cell_final_state, model.pred, merged],
                 feed_dict=feed_dict)
             costs.append(float(cost))
             windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
             if writer is not None:
-                writer.add_summary(sess.run(merged, feed_dict), i)
+                writer.add_summary(summary, i)
             if plt is not None:
                 plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS], 'b--')
                 plt.ylim((-1.2, 1.2))
