@@ -336,8 +336,6 @@ def main(args):
                         break
                     xb = X_train[j * args.batch_size:(j + 1) * args.batch_size]
                     yb = y_train[j * args.batch_size:(j + 1) * args.batch_size]
-                    if len(xb) == 0:
-                        break
                     _, loss = sess.run(fetches=(g["optimizer"], g["mse"]),
                                        feed_dict={g["X_p"]: xb, g["y_p"]: yb})
                     train_losses.append(loss)
