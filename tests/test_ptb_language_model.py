@@ -24,7 +24,7 @@ def corpus(tmp_path_factory):
 
 def build(tf, config, vocab, batch, steps, training=False, unroll="static", scale=0.1):
     with tf.variable_scope("language_model", initializer=tf.random_uniform_initializer(-scale, scale)):
-        return ptb.PTBModel(training, config, batch, steps, vocab, unroll)
+        return ptb.PTBMODEL(batch, steps, training, config, vocab, unroll)
 
 
 def test_page_defaults():
@@ -45,7 +45,7 @@ def test_uniform_model_perplexity_equals_the_vocabulary_size(tf):
         for v in tf.global_variables():
             if v.name.endswith(("weight:0", "bias:0")) and "RNN" not in v.name:
                 sess.run(v.assign(tf.zeros_like(v)))      # equal scores for every word
-        perplexity = ptb.run_epoch(sess, model, data, tf.no_op(), False)
+        perplexity, words, _ = ptb.run_epoch(sess, model, data, tf.no_op(), False)
     assert perplexity == pytest.approx(37, rel=1e-5)
 
 
@@ -55,7 +55,7 @@ def test_the_final_state_feeds_the_next_batch(tf):
     data = list(np.random.RandomState(1).randint(0, 20, 60))
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        carried = ptb.run_epoch(sess, model, data, tf.no_op(), False)
+        carried, _, _ = ptb.run_epoch(sess, model, data, tf.no_op(), False)
         # the same batches, each from the zero state: a different perplexity
         zero = sess.run(model.initial_state)
         costs = [sess.run(model.cost, {model.input_data: x, model.targets: y, model.initial_state: zero})
@@ -87,10 +87,10 @@ def test_training_and_evaluation_models_share_variables_and_static_unroll(tf):
     config = ptb.get_config(ptb.parse_args(["--model", "test"]))
     init = tf.random_uniform_initializer(-0.1, 0.1)
     with tf.variable_scope("language_model", reuse=None, initializer=init):
-        ptb.PTBModel(True, config, 4, 3, 10)
+        ptb.PTBMODEL(4, 3, True, config, 10)
     n = len(tf.trainable_variables())
     with tf.variable_scope("language_model", reuse=True, initializer=init):
-        ptb.PTBModel(False, config, 1, 1, 10)
+        ptb.PTBMODEL(1, 1, False, config, 10)
     assert len(tf.trainable_variables()) == n
     names = [v.name for v in tf.trainable_variables()]
     assert any(name.startswith("language_model/RNN/") for name in names)
@@ -103,8 +103,9 @@ def test_test_model_end_to_end_with_checkpoint_and_resume(corpus, tmp_path, caps
     m = ptb.main(ptb.parse_args(flags + ["--max_steps", "2"]))
     out = capsys.readouterr().out
     assert m["steps"] == 2 and m["epochs"] == 1
-    assert "After 0 steps, perplexity is" in out and "Test perplexity:" in out
-    assert "Epoch: 1 Validation perplexity:" in out and "Saved checkpoint" in out
+    assert "In iteration:1\n" in out and "After 0 steps ,perplexity is " in out
+    assert "Epoch 1 ,Validation perplexity :" in out and "TEST perplexity :" in out
+    assert "Saved checkpoint" in out
     # small config decays from its 5th epoch: a run of 6 epochs resumed after 1
     resumed = ptb.main(ptb.parse_args(["--model", "small", "--hidden_size", "4", "--num_steps", "3",
                                        "--data_path", corpus, "--no_plot", "--save_path",
@@ -168,3 +169,69 @@ def test_missing_data_offline_from_the_command_line(tmp_path):
 def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
     r = run_script("ptb_language_model.py", *flags, env=no_tensorflow)
     assert r.returncode == 2 and "error:" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("length", [60, 61, 30])   # 30: no full chunk of 35, only the tail
+def test_chunked_evaluation_equals_one_word_per_call(tf, length, capsys):
+    config = ptb.get_config(ptb.parse_args(["--model", "test", "--hidden_size", "8"]))
+    init = tf.random_uniform_initializer(-1.0, 1.0)          # weights large enough for the state to matter
+    with tf.variable_scope("language_model", initializer=init):
+        step_model = ptb.PTBMODEL(1, 1, False, config, 20)
+    with tf.variable_scope("language_model", reuse=True, initializer=init):
+        chunked = {n: ptb.PTBMODEL(1, n, False, config, 20) for n in (7, 35)}
+    data = list(np.random.RandomState(length).randint(0, 20, length))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        page, page_words, _ = ptb.run_epoch(sess, step_model, data, tf.no_op(), False)
+        results = {n: ptb.run_epoch(sess, m, data, tf.no_op(), False, tail_model=step_model, progress_every=0)
+                   for n, m in chunked.items()}
+        # the full chunks of 7, the state carried, against each chunk from the zero state (not the page)
+        m = chunked[7]
+        carried, _, _ = ptb.run_epoch(sess, m, data, tf.no_op(), False)
+        zero = sess.run(m.initial_state)
+        reset = sum(sess.run(m.cost, {m.input_data: x, m.targets: y, m.initial_state: zero})
+                    for x, y in ptb.reader.ptb_iterator(data, 1, 7))
+    assert page_words == length - 1                    # the page's loop predicts every word but the first
+    for n, (perplexity, words, _) in results.items():
+        assert words == length - 1
+        assert perplexity == pytest.approx(page, rel=1e-4)
+    assert np.exp(reset / ((length - 1) // 7 * 7)) != pytest.approx(carried, rel=1e-3)
+    assert "evaluating: %d / %d words" % (length - 1, length - 1) in capsys.readouterr().out
+
+
+def test_eval_num_steps_gives_the_same_test_perplexity_end_to_end(corpus):
+    flags = ["--model", "test", "--data_path", corpus, "--no_plot", "--max_steps", "3"]
+    one = ptb.main(ptb.parse_args(flags + ["--eval_num_steps", "1"]))
+    seven = ptb.main(ptb.parse_args(flags + ["--eval_num_steps", "7"]))
+    assert (one["eval_num_steps"], seven["eval_num_steps"]) == (1, 7)
+    assert seven["test_perplexity"] == pytest.approx(one["test_perplexity"], rel=1e-4)
+    assert seven["valid_perplexity"] == pytest.approx(one["valid_perplexity"], rel=1e-4)
+    assert one["eval_seconds"] > 0 and one["train_seconds"] > 0
+    assert one["wall_seconds"] >= one["train_seconds"] + one["eval_seconds"]
+
+
+def test_progress_prints_on_its_timer_or_when_forced(capsys):
+    quiet = ptb.Progress(100, "evaluating", every=3600)
+    quiet.update(10)
+    assert capsys.readouterr().out == ""
+    quiet.update(50, force=True)
+    assert "evaluating: 50 / 100 words" in capsys.readouterr().out
+    chatty = ptb.Progress(100, "sampling", every=0)
+    chatty.update(20)
+    line = capsys.readouterr().out
+    assert "sampling: 20 / 100 words" in line and "words/s, ETA" in line
+
+
+def test_a_diverging_run_stops_at_the_first_non_finite_loss(corpus, tmp_path, capsys):
+    ckpt = tmp_path / "ckpt"
+    flags = ["--model", "test", "--data_path", corpus, "--no_plot", "--save_path", str(ckpt), "--epochs", "1"]
+    ptb.main(ptb.parse_args(flags))
+    before = {p.name: p.read_bytes() for p in ckpt.iterdir()}
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:
+        ptb.main(ptb.parse_args(flags + ["--restore", "--epochs", "3", "--learning_rate", "1e38"]))
+    captured = capsys.readouterr()
+    assert e.value.code == 2 and captured.err.count("\n") == 1
+    assert captured.err.startswith("error: the training loss is ") and "lower the learning rate" in captured.err
+    assert "Epoch 2 ,Validation" not in captured.out
+    assert {p.name: p.read_bytes() for p in ckpt.iterdir()} == before    # the good checkpoint is untouched
