@@ -5,6 +5,14 @@ import sys
 
 import pytest
 
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """pytest.ini runs the suite on 2 processes (pytest-xdist); with -s, whose point is to see what the
+    tests print (the pages' API examples), run in this one process instead so the prints show."""
+    if config.getoption("capture", None) == "no" and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")   # as each script does, before TensorFlow loads
