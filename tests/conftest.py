@@ -24,6 +24,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def tf():
     import tensorflow.compat.v1 as tf1
     tf1.disable_eager_execution()
+    tf1.get_logger().setLevel("ERROR")   # no deprecation notices between the pages' printed lines
     return tf1
 
 

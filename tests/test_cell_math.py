@@ -16,13 +16,21 @@ def test_two_step_rnn_of_the_notes_page_matches_basic_rnn_cell(tf):
     b_cell = np.asarray([0.1, -0.1])
     w_output = np.asarray([[0.1], [0.2]])
     b_output = 0.1
-    state = np.zeros(2)
-    numpy_states, numpy_outputs = [], []
-    for x in X:
-        state = np.tanh(np.dot(state, w_cell_state) + x * w_cell_input + b_cell)
+    state = [0.0, 0.0]
+    numpy_before, numpy_states, numpy_outputs = [], [], []
+    # 按照时间顺序执行循环神经网络的前向传播过程, printing each step as the page does (pytest -s)
+    for i in range(len(X)):
+        before_activetion = np.dot(state, w_cell_state) + X[i] * w_cell_input + b_cell   # the page's spelling
+        state = np.tanh(before_activetion)
+        final_output = np.dot(state, w_output) + b_output
+        print("before_activation", before_activetion)
+        print("state", state)
+        print("final_output", final_output)
+        numpy_before.append(before_activetion)
         numpy_states.append(state)
-        numpy_outputs.append(np.dot(state, w_output) + b_output)
+        numpy_outputs.append(final_output)
     # the values the page's loop prints (and the book quotes)
+    np.testing.assert_allclose(numpy_before, [[0.6, 0.5], [1.2923, 1.3922]], atol=1e-4)
     np.testing.assert_allclose(numpy_states, [[0.537, 0.462], [0.860, 0.884]], atol=1e-3)
     np.testing.assert_allclose(np.ravel(numpy_outputs), [0.2461, 0.3628], atol=1e-4)
 
