@@ -189,14 +189,14 @@ def build_graph(args, build_logits):
     with tf.name_scope("loss"):
         # guide: tf.losses.softmax_cross_entropy; notes page: reduce_mean(softmax_cross_entropy_with_logits)
         cross_loss = tf.losses.softmax_cross_entropy(onehot_labels=y_p, logits=h)
+        tf.summary.scalar("loss", cross_loss)              # TensorBoard: loss/loss
     with tf.name_scope("accuracy"):
         correct_prediction = tf.equal(tf.argmax(h, 1), tf.argmax(y_p, 1))
         accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
+        tf.summary.scalar("accuracy", accuracy)            # TensorBoard: accuracy/accuracy
     with tf.name_scope("train"):
         optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=cross_loss,
                                                                          global_step=global_step)
-    tf.summary.scalar("loss", cross_loss)
-    tf.summary.scalar("accuracy", accuracy)
     return dict(X_p=X_p, y_p=y_p, h=h, loss=cross_loss, accuracy=accuracy, train_op=optimizer,
                 global_step=global_step, summaries=tf.summary.merge_all())
 
@@ -295,7 +295,7 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
             train_losses.append(train_loss)
             accus.append(accu)
             step += 1
-            if writer is not None and step % 20 == 0:
+            if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
                 writer.add_summary(summ, step)
         if train_losses:
             print("average training loss:", sum(train_losses) / len(train_losses))

@@ -50,3 +50,12 @@ def no_tensorflow(tmp_path):
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise ImportError('tensorflow was imported')\n")
     return {"PYTHONPATH": str(fake.parent)}
+
+
+def tensorboard_scalars(logdir):
+    """{tag: [values]} of the scalars in logdir, read with TensorBoard's own reader (what its
+    Scalars dashboard shows), not TensorFlow's."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    events = EventAccumulator(str(logdir), size_guidance={"scalars": 0})
+    events.Reload()
+    return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}

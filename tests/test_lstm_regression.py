@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_regression as reg
-from conftest import run_script
+from conftest import run_script, tensorboard_scalars
 
 
 def set_page_constants(cell="lstm"):
@@ -80,7 +80,7 @@ def test_rnn_cell_runs_the_notes_page_model(tmp_path, capsys):
                                  "--logdir", str(tmp_path / "logs")]))
     assert m["variant"] == "rnn" and m["steps"] == 3
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
+    assert len(tensorboard_scalars(tmp_path / "logs")["cost/cost"]) == 3    # README: `cost/cost`
     names = [n.name for n in reg.tf.get_default_graph().get_operations()]  # built in its own graph
     assert not any(n.startswith("in_hidden/") for n in names)
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_sin_predict as sp
-from conftest import run_script
+from conftest import run_script, tensorboard_scalars
 
 
 def test_generate_makes_the_pages_windows():
@@ -38,8 +38,14 @@ def test_variant_defaults_are_the_pages():
 @pytest.mark.parametrize("variant", ["single", "multilayer", "manual", "dense"])
 def test_every_variant_end_to_end(variant, tmp_path, capsys):
     m = sp.main(sp.parse_args(["--variant", variant, "--max_steps", "2", "--plot", str(tmp_path / "p.png"),
-                               "--train_examples", "400", "--test_examples", "150"]))
+                               "--train_examples", "400", "--test_examples", "150",
+                               "--logdir", str(tmp_path / "logs")]))
     out = capsys.readouterr().out
+    scalars = tensorboard_scalars(tmp_path / "logs")      # the names the README gives
+    if variant == "dense":
+        assert len(scalars["training_loss"]) == 2                 # every step
+    else:
+        assert len(scalars["average_training_loss"]) == len(scalars["average_test_loss"]) == 1   # every epoch
     assert m["steps"] == 2 and m["variant"] == variant and np.isfinite(m["test_mse"])
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
     if variant == "dense":

@@ -6,7 +6,7 @@ import pytest
 
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
-from conftest import run_script
+from conftest import run_script, tensorboard_scalars
 from mnist_files import NAMES, idx_bytes, learnable_idx
 
 
@@ -35,13 +35,16 @@ def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, tmp_path, capsys):
     if variant == "stacked":
         assert "epoch: 1" in out and "average training loss:" in out and "accuracy:" in out
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
-    assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
+    scalars = tensorboard_scalars(tmp_path / "logs")      # the names the README gives
+    assert len(scalars["loss/loss"]) == len(scalars["accuracy/accuracy"]) == 1
+    assert scalars["test_accuracy"] == [pytest.approx(m["test_accuracy"])]
 
 
 @pytest.mark.parametrize("layers,bw_output", [(2, "page"), (1, "page"), (1, "full")])
-def test_bilstm_end_to_end(layers, bw_output, mnist_dir, capsys):
+def test_bilstm_end_to_end(layers, bw_output, mnist_dir, tmp_path, capsys):
     m = bi.main(bi.parse_args(["--layers", str(layers), "--bw_output", bw_output, "--data_dir", mnist_dir,
-                               "--max_steps", "2", "--no_plot"]))
+                               "--max_steps", "2", "--no_plot", "--logdir", str(tmp_path / "logs")]))
+    assert {"loss/loss", "accuracy/accuracy", "test_accuracy"} <= set(tensorboard_scalars(tmp_path / "logs"))
     assert m["steps"] == 2 and m["script"] == "bilstm_mnist.py"
     assert "test accuracy:" in capsys.readouterr().out
 
