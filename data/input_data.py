@@ -222,6 +222,24 @@ def _sha256_of_gunzipped(path):
     return digest.hexdigest()
 
 
+def _fetch(url, out, timeout, report_every=0.1):
+    """Copy url into the open file out, printing how far along it is (every 10% when the size is known,
+    else every 10 MB); returns the number of bytes."""
+    print("Downloading %s" % url)
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        done, shown = 0, 0
+        for block in iter(lambda: response.read(1 << 16), b""):
+            out.write(block)
+            done += len(block)
+            step = total * report_every if total else 10 << 20
+            if done - shown >= step and (not total or done < total):
+                shown = done
+                print("  %.1f MB%s" % (done / 1e6, " of %.1f MB (%d%%)" % (total / 1e6, 100 * done // total)
+                                       if total else ""))
+    return done
+
+
 def maybe_download(name, train_dir, mirrors=None, timeout=30):
     """Download NAME.gz into train_dir (if absent), verified; returns its path."""
     path = os.path.join(train_dir, name + ".gz")
@@ -232,14 +250,15 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
     for mirror in mirrors or MIRRORS:
         fd, tmp = tempfile.mkstemp(suffix=".gz.part", dir=train_dir)
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(mirror + name + ".gz",
-                                                                    timeout=timeout) as response:
-                shutil.copyfileobj(response, out)
+            with os.fdopen(fd, "wb") as out:
+                size = _fetch(mirror + name + ".gz", out, timeout)
             if _sha256_of_gunzipped(tmp) != FILES[name]:
                 raise ValueError("SHA-256 mismatch")
             os.replace(tmp, path)
+            print("Successfully downloaded %s.gz, %d bytes, SHA-256 verified." % (name, size))
             return path
         except Exception as e:  # try the next mirror
+            print("  failed (%s)%s" % (e, "; trying the next mirror" if mirror != (mirrors or MIRRORS)[-1] else ""))
             errors.append("%s: %s" % (mirror, e))
         finally:
             if os.path.exists(tmp):
@@ -262,6 +281,8 @@ def read_data_sets(train_dir, one_hot=False, dtype=np.float32, reshape=True, val
            if os.path.isfile(p)]
     csv = os.path.join(train_dir, "train.csv")
     if all(found.values()):
+        for name in FILES:
+            print("Extracting %s" % found[name])    # as TF1's read_data_sets printed
         train_images = extract_images(found["train-images-idx3-ubyte"])
         train_labels = extract_labels(found["train-labels-idx1-ubyte"], one_hot)
         test_images = extract_images(found["t10k-images-idx3-ubyte"])

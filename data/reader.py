@@ -159,6 +159,24 @@ def _md5(path):
     return digest.hexdigest()
 
 
+def _fetch(url, out, timeout, report_every=0.1):
+    """Copy url into the open file out, printing how far along it is (every 10% when the size is known,
+    else every 10 MB); returns the number of bytes."""
+    print("Downloading %s" % url)
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        total = int(response.headers.get("Content-Length") or 0)
+        done, shown = 0, 0
+        for block in iter(lambda: response.read(1 << 16), b""):
+            out.write(block)
+            done += len(block)
+            step = total * report_every if total else 10 << 20
+            if done - shown >= step and (not total or done < total):
+                shown = done
+                print("  %.1f MB%s" % (done / 1e6, " of %.1f MB (%d%%)" % (total / 1e6, 100 * done // total)
+                                       if total else ""))
+    return done
+
+
 def maybe_download(data_path, mirrors=None, timeout=60):
     """Fetch simple-examples.tgz and put its three PTB text files, verified, in data_path."""
     os.makedirs(data_path, exist_ok=True)
@@ -166,12 +184,13 @@ def maybe_download(data_path, mirrors=None, timeout=60):
     for url in mirrors or MIRRORS:
         fd, archive = tempfile.mkstemp(suffix=".tgz.part", dir=data_path)
         try:
-            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
-                for block in iter(lambda: response.read(1 << 20), b""):
-                    out.write(block)
+            with os.fdopen(fd, "wb") as out:
+                size = _fetch(url, out, timeout)
+            print("Successfully downloaded simple-examples.tgz, %d bytes." % size)
             _extract_splits(archive, data_path)
             return
         except Exception as e:  # try the next mirror
+            print("  failed (%s)%s" % (e, "; trying the next mirror" if url != (mirrors or MIRRORS)[-1] else ""))
             errors.append("%s: %s" % (url, e))
         finally:
             os.remove(archive)
@@ -204,6 +223,7 @@ def _extract_splits(archive, data_path):
                     raise ValueError("%s: MD5 mismatch" % name)
             for tmp, name in zip(written, SPLITS):
                 os.replace(tmp, os.path.join(data_path, name))
+                print("Extracting %s (MD5 verified)" % os.path.join(data_path, name))
         finally:
             for tmp in written:
                 if os.path.exists(tmp):

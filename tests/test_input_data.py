@@ -156,7 +156,7 @@ def file_mirror(folder):
     return "file://" + os.path.abspath(str(folder)) + "/"
 
 
-def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch):
+def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch, capsys):
     good, bad, target = tmp_path / "good", tmp_path / "bad", tmp_path / "mnist"
     arrays = write_idx(str(good))
     write_idx(str(bad), images=tiny_images(12, offset=1))          # same names, other content
@@ -170,6 +170,23 @@ def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch)
     m = input_data.read_data_sets(str(target), validation_size=0)
     np.testing.assert_array_equal(m.train.labels, arrays[1])
     assert sorted(os.listdir(target)) == sorted(n + ".gz" for n in NAMES)   # no temporary left over
+    out = capsys.readouterr().out             # what it fetches, from where, and what it verified
+    assert "Downloading %strain-images-idx3-ubyte.gz" % file_mirror(bad) in out
+    assert "failed (SHA-256 mismatch); trying the next mirror" in out
+    assert "Successfully downloaded t10k-labels-idx1-ubyte.gz, " in out and "SHA-256 verified" in out
+    assert "Extracting %s" % (target / "train-images-idx3-ubyte.gz") in out   # as TF1 printed
+
+
+def test_download_progress_in_tenths(tmp_path, capsys):
+    (tmp_path / "big.bin").write_bytes(bytes(range(256)) * 4000)     # 1.02 MB
+    with open(tmp_path / "copy.bin", "wb") as out:
+        size = input_data._fetch(file_mirror(tmp_path) + "big.bin", out, timeout=5)
+    assert size == 1024000 and (tmp_path / "copy.bin").read_bytes() == (tmp_path / "big.bin").read_bytes()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Downloading %sbig.bin" % file_mirror(tmp_path)
+    percents = [int(l.split("(")[1].rstrip("%)")) for l in lines[1:]]   # about every tenth, never 100%
+    assert 5 <= len(percents) <= 10 and percents == sorted(percents) and 0 < percents[0] <= 20 < 80 <= percents[-1] < 100
+    assert lines[1].startswith("  0.1 MB of 1.0 MB (")
 
 
 def test_absent_data_offline_names_the_four_files(tmp_path, monkeypatch):

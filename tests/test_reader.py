@@ -106,7 +106,7 @@ def make_tgz(path, files, evil=True):
             tar.addfile(info, io.BytesIO(data))
 
 
-def test_download_extracts_only_the_three_verified_files(tmp_path, monkeypatch):
+def test_download_extracts_only_the_three_verified_files(tmp_path, monkeypatch, capsys):
     files = {"ptb.train.txt": "a b\n", "ptb.valid.txt": "a\n", "ptb.test.txt": "b\n"}
     make_tgz(tmp_path / "good.tgz", files)
     make_tgz(tmp_path / "bad.tgz", dict(files, **{"ptb.test.txt": "tampered\n"}), evil=False)
@@ -119,6 +119,10 @@ def test_download_extracts_only_the_three_verified_files(tmp_path, monkeypatch):
     assert sorted(os.listdir(target)) == sorted(files)        # nothing else, no temporary left
     assert not (tmp_path / "evil.txt").exists()
     assert (target / "ptb.test.txt").read_text() == "b\n"
+    out = capsys.readouterr().out
+    assert "Downloading file://%s" % (tmp_path / "bad.tgz") in out and "MD5 mismatch); trying the next" in out
+    assert "Successfully downloaded simple-examples.tgz" in out
+    assert "Extracting %s (MD5 verified)" % (target / "ptb.valid.txt") in out
 
 
 def test_absent_and_offline_names_the_files(tmp_path, monkeypatch):
