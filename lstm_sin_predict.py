@@ -11,6 +11,7 @@ head, Adagrad 0.1, 3000 steps), rebuilt as a plain graph because tf.contrib.lear
     python lstm_sin_predict.py --variant dense      # the TFLearn model (3000 steps)
 """
 import argparse
+import math
 import json
 import os
 import random
@@ -22,7 +23,7 @@ import numpy as np
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 # ------------------------------------------------------- hyperparameters (the guide's, part 二 Ⅱ)
@@ -65,9 +66,59 @@ def positive_int(text):
 
 def positive_float(text):
     value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be a positive number, got %s" % text)
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
     return value
+
+def seed_value(text):
+    value = int(text)
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
+    return value
+
+
+def check_outputs(p, args):
+    """Refuse, before any training, an output path the run could not write at its end."""
+    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
+             ("--save_path", getattr(args, "save_path", None), True)]
+    if not args.no_plot:
+        paths.append(("--plot", args.plot, False))
+    for flag, path, is_folder in paths:
+        problem = path and unwritable(path, is_folder)
+        if problem:
+            p.error("%s %s: %s" % (flag, path, problem))
+
+
+def unwritable(path, is_folder):
+    """Why path cannot be written as a file (or created as a folder), or None if it can."""
+    if os.path.isdir(path):
+        if not is_folder:
+            return "is a folder; give a file name"
+        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
+    if os.path.exists(path):
+        if is_folder:
+            return "is a file; give a folder"
+        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return "%s is a file, so no folder can be made inside it" % parent
+    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
+
+
+def check_keras2(p):
+    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
+    from importlib import metadata, util
+    if util.find_spec("tf_keras") is None:
+        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
+    try:
+        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
+    except metadata.PackageNotFoundError:
+        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
+    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
+        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
+                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
 
 
 def parse_args(argv=None):
@@ -96,7 +147,7 @@ def parse_args(argv=None):
                    help="dense only. window: as the TFLearn page, each window is ONE time step of "
                         "TIME_STEPS features; sequence: TIME_STEPS time steps of one value")
     p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--seed", type=int, default=1, help="random seed (Python, numpy and the graph)")
+    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy and the graph)")
     p.add_argument("--logdir", help="write TensorBoard events (graph, training loss, test loss) here")
     p.add_argument("--plot", help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png)")
     p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
@@ -112,6 +163,12 @@ def parse_args(argv=None):
         args.plot = os.path.join("outputs", "lstm_sin_predict_%s.png" % args.variant)
     if args.test_examples <= args.time_steps + 1 or args.train_examples <= args.time_steps + 1:
         p.error("--train_examples and --test_examples must exceed --time_steps + 1 (one window and its target)")
+    if args.variant != "dense" and args.train_examples // args.batch_size == 0:
+        p.error("--train_examples %d makes no batch of --batch_size %d (the page runs TRAIN_EXAMPLES // "
+                "BATCH_SIZE batches an epoch): raise --train_examples or lower --batch_size"
+                % (args.train_examples, args.batch_size))
+    check_outputs(p, args)
+    check_keras2(p)
     return args
 
 

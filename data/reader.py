@@ -38,8 +38,14 @@ class PTBDataError(ValueError):
 
 
 def _read_words(filename):
-    with open(filename, encoding="utf-8") as f:
-        return f.read().replace("\n", " %s " % EOS).split()
+    with open(filename, "rb") as f:
+        raw = f.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise PTBDataError("%s is not UTF-8 text (byte %d is 0x%02x): is it a PTB text file?"
+                           % (filename, e.start, raw[e.start]))
+    return text.replace("\n", " %s " % EOS).split()
 
 
 def _build_vocab(filename):

@@ -86,8 +86,10 @@ def test_rnn_cell_runs_the_notes_page_model(tmp_path, capsys):
 
 
 def test_command_line_run_writes_metrics_plot_and_tensorboard(tmp_path):
+    # a user's TF_USE_LEGACY_KERAS=0 would bring Keras 3's "not available" error: the script sets 1
     r = run_script("lstm_regression.py", "--max_steps", "2", "--metrics_json", str(tmp_path / "m.json"),
-                   "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs"))
+                   "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs"),
+                   env={"TF_USE_LEGACY_KERAS": "0"})
     assert r.returncode == 0, r.stderr
     assert "cost: " in r.stdout and "Device:" in r.stdout
     m = json.loads((tmp_path / "m.json").read_text())

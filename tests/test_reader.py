@@ -138,3 +138,12 @@ def test_a_file_given_as_the_directory(tmp_path):
     (tmp_path / "ptb.train.txt").write_text("a b\n")
     with pytest.raises(PTBDataError, match="is a file"):
         reader.ptb_raw_data(str(tmp_path / "ptb.train.txt"))
+
+
+def test_text_that_is_not_utf8_names_the_file_and_byte(tmp_path):
+    folder = write_ptb(tmp_path)
+    with open(os.path.join(folder, "ptb.valid.txt"), "wb") as f:
+        f.write(b"the cat \xff sat\n")
+    with pytest.raises(PTBDataError) as e:
+        reader.ptb_raw_data(folder, download=False)
+    assert "ptb.valid.txt is not UTF-8 text (byte 8 is 0xff)" in str(e.value)
