@@ -386,7 +386,7 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
         # the final state of this batch is the initial state of the next one
         cost, state, _ = session.run([model.cost, model.final_state, train_op],
                                      {model.input_data: x, model.targets: y, model.initial_state: state})
-        if not np.isfinite(cost):
+        if output_log and not np.isfinite(cost):      # training: stop at the first inf or nan
             raise Diverged(step, cost)
         total_costs += cost
         iters += model.num_steps
