@@ -20,8 +20,9 @@ def refused(script, env, *flags):
     r = run_script(script, *flags, env=env)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and "tensorflow was imported" not in r.stderr
-    lines = [l for l in r.stderr.splitlines() if l.startswith(script.split(".")[0]) or "error:" in l]
-    return [l for l in lines if "error:" in l][0]
+    errors = [l for l in r.stderr.splitlines() if "error:" in l]
+    assert len(errors) == 1                  # one line says what is wrong
+    return errors[0]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
