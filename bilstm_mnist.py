@@ -1,17 +1,23 @@
 """A bidirectional LSTM reads an MNIST image row by row, forwards and backwards, and classifies it.
 
 Page: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer of
-10 units each way) and Ⅴ (forward and backward MultiRNNCell stacks 30 -> 10). As on the page, only
-the graph differs from guide Ⅲ: the data, the session loop, the evaluation and the figure are
-lstm_mnist_classify.py's, imported from it.
+10 units each way) and Ⅴ (forward and backward MultiRNNCell stacks 30 -> 10). The page's Ⅳ and Ⅴ are
+Ⅲ's script with another graph; this file stands alone in the same way (lstm_mnist_classify.py is Ⅲ).
 
     python bilstm_mnist.py                  # guide Ⅴ: two layers each way, 50 epochs
     python bilstm_mnist.py --layers 1       # guide Ⅳ: the single layer that stalls on the page
     python bilstm_mnist.py --layers 1 --bw_output full   # read the backward pass where it is complete
 """
 import argparse
+import json
 import math
 import os
+import random
+import sys
+import time
+import warnings
+
+import numpy as np
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
@@ -27,6 +33,8 @@ HIDDEN_UNITS1 = 30
 HIDDEN_UNITS = 10
 LEARNING_RATE = 0.001
 EPOCH = 50
+
+EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
 
 
 def positive_int(text):
@@ -104,12 +112,14 @@ def parse_args(argv=None):
                    help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
                         "has read only the last row; full: use outputs_bw[:, 0], where it has read "
                         "every row")
+    p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
+                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
+                        "as TF1's read_data_sets")
     p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH (guide: 50)")
     p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
                    help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
     p.add_argument("--learning_rate", type=positive_float, default=LEARNING_RATE,
                    help="Adam's learning rate (guide: 0.001)")
-    # the flags every MNIST script shares (lstm_mnist_classify.py has the same ones)
     p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
                    help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
                         "downloaded here if absent")
@@ -130,7 +140,6 @@ def parse_args(argv=None):
     if args.plot is None:
         args.plot = os.path.join("outputs", "bilstm_mnist_%dlayer%s.png"
                                  % (args.layers, "" if args.bw_output == "page" else "_bw_full"))
-    args.hidden_units = HIDDEN_UNITS
     check_outputs(p, args)
     check_keras2(p)
     return args
@@ -141,12 +150,25 @@ if __name__ == "__main__":
 
 import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
 
-import lstm_mnist_classify as guide  # noqa: E402  (guide Ⅲ's data, session loop and evaluation)
+from data import input_data        # noqa: E402  (the page: pandas.read_csv of Kaggle's train.csv)
 
-rnn = tf.nn.rnn_cell                 # TF1: import tensorflow.contrib.rnn as rnn
+tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
+tf.logging.set_verbosity(tf.logging.ERROR)
+warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
 
 
-# ------------------------------------------------------------- construct LSTM (the only change)
+# ------------------------------------------------------------- Generate Data
+def generate_data(mnist, pixels):
+    """The guide's training arrays: images (N, 28, 28) float32 and one-hot labels."""
+    X_train = to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
+    y_train = mnist.train.labels                      # page: pd.get_dummies(train_labels_frame).values
+    # trans the shape to (batch, time_steps, input_size)
+    X_train = np.reshape(X_train, (-1, 28, 28))  # page: newshape=, a keyword numpy 2 removed
+    return X_train, y_train
+
+
+# ------------------------------------------------------------- construct LSTM
 def build_bidirectional(args):
     # place hoder
     X_p = tf.placeholder(dtype=tf.float32, shape=(None, TIME_STEPS, 28), name="input_placeholder")
@@ -181,9 +203,280 @@ def build_bidirectional(args):
     return X_p, y_p, h
 
 
+# ------------------------------------------------------------- define loss and optimizer
+def build_graph(args, build_logits):
+    """Placeholders, logits, loss, accuracy and the Adam step, as Ⅲ."""
+    X_p, y_p, h = build_logits(args)
+    global_step = tf.train.get_or_create_global_step()  # not on the pages: lets a checkpoint resume
+    with tf.name_scope("loss"):
+        cross_loss = tf.losses.softmax_cross_entropy(onehot_labels=y_p, logits=h)
+        tf.summary.scalar("loss", cross_loss)              # TensorBoard: loss/loss
+    with tf.name_scope("accuracy"):
+        correct_prediction = tf.equal(tf.argmax(h, 1), tf.argmax(y_p, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
+        tf.summary.scalar("accuracy", accuracy)            # TensorBoard: accuracy/accuracy
+    with tf.name_scope("train"):
+        optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=cross_loss,
+                                                                         global_step=global_step)
+    return dict(X_p=X_p, y_p=y_p, h=h, loss=cross_loss, accuracy=accuracy, train_op=optimizer,
+                global_step=global_step, summaries=tf.summary.merge_all())
+
+
+# ------------------------------------------------------------- Define Session
+def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
+    """The guide's session loop: EPOCH passes over the training images in order, 128 at a time."""
+    X_train, y_train = generate_data(mnist, args.pixels)
+    TRAIN_EXAMPLES = len(X_train)   # the page's constant (42000, Kaggle's train.csv): here the count read
+    batches = TRAIN_EXAMPLES // args.batch_size
+    if batches == 0:
+        stop("%d training images, fewer than one batch of %d; lower --batch_size"
+             % (TRAIN_EXAMPLES, args.batch_size))
+    step = sess.run(g["global_step"])                          # > 0 after --restore
+    max_steps = args.max_steps or float("inf")
+    for epoch in range(step // batches + 1, args.epochs + 1):
+        train_losses = []
+        accus = []
+        print("epoch:", epoch)
+        for j in range(step % batches, batches):
+            if step >= max_steps:
+                break
+            feed = {g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]}
+            _, train_loss, accu, summ = sess.run(
+                fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
+            step += 1
+            check_finite(train_loss, step)
+            train_losses.append(train_loss)
+            accus.append(accu)
+            if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
+                writer.add_summary(summ, step)
+        if train_losses:
+            print("average training loss:", sum(train_losses) / len(train_losses))
+            print("accuracy:", sum(accus) / len(accus))
+            history.append((step, float(np.mean(train_losses)), float(np.mean(accus))))
+        ckpt.save(sess, step)
+        if step >= max_steps:
+            break
+    return step
+
+
+# ------------------------------------------------------------- main
 def main(args):
+    """Apply the flags, build Ⅳ or Ⅴ, train, report the test accuracy, plot, write the metrics."""
+    script = "bilstm_mnist.py"
     variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
-    return guide.run(args, "bilstm_mnist.py", variant, build_bidirectional, guide.train_by_epochs)
+    model = {"script": script, "--layers": args.layers, "--bw_output": args.bw_output}
+    if args.layers == 2:
+        model["--hidden_units1"] = args.hidden_units1
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+    mnist = load_mnist(args, 0)  # the page trains on every labelled row
+    # the test set has labels here (the page's Kaggle test.csv has none): evaluated after training
+    X_test, y_test = to_pixels(mnist.test.images, args.pixels).reshape(-1, 28, 28), mnist.test.labels
+    print("TRAIN_EXAMPLES = %d, TEST_EXAMPLES = %d, pixels %s" % (
+        mnist.train.num_examples, len(X_test), "0-255 (raw)" if args.pixels == "raw" else "in [0, 1] (unit)"))
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = build_graph(args, build_bidirectional)
+        init = tf.global_variables_initializer()
+        ckpt = Checkpoints(args, model)
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        first_step = sess.run(g["global_step"])
+        start = time.time()
+        try:
+            step = train_by_epochs(sess, g, mnist, args, ckpt, writer, history)
+            wall = time.time() - start
+            test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
+        except Diverged as e:
+            stop("%s; lower the learning rate (--learning_rate)%s"
+                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
+        except KeyboardInterrupt:
+            print("\nInterrupted.")
+            ckpt.save(sess, sess.run(g["global_step"]))
+            raise SystemExit(130)
+    if writer is not None:
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="test_accuracy",
+                                                              simple_value=test_accuracy)]), step)
+        writer.close()
+    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
+    trained = step - first_step
+    print("trained %d steps in %.1f s, %.0f images/s" % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
+    if not args.no_plot:
+        try:
+            title = "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output,
+                                                                    args.pixels)
+            save_figure(args.plot, history, X_test, y_test, predictions, title, args.show)
+        except KeyboardInterrupt:
+            print("\nInterrupted; no figure saved.")
+            raise SystemExit(130)
+    metrics = {
+        "script": script, "variant": variant, "pixels": args.pixels, "steps": int(step),
+        "train_examples": mnist.train.num_examples, "test_examples": len(X_test),
+        "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
+        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
+        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
+        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
+
+
+# ------------------------------------------------------------- helpers (not on the page)
+def to_pixels(images, pixels):
+    """uint8 images as float32: the values 0-255 (the guide's CSV, raw) or scaled to [0, 1] (unit, as
+    TF1's read_data_sets)."""
+    images = images.astype(np.float32)
+    return images if pixels == "raw" else images * (1.0 / 255.0)
+
+
+def load_mnist(args, validation_size):
+    """input_data.read_data_sets, 0-255 bytes; a data problem is one line on stderr and exit 2."""
+    try:
+        return input_data.read_data_sets(args.data_dir, one_hot=True, dtype=np.uint8, seed=args.seed,
+                                         validation_size=validation_size)
+    except input_data.MnistDataError as e:
+        stop(e)
+
+
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
+
+
+class Diverged(Exception):
+    """A training batch gave a loss that is not a finite number."""
+
+
+def check_finite(loss, step):
+    if not math.isfinite(loss):
+        raise Diverged("the training loss is %s at step %d" % (loss, step))
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
+    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
+    predictions = []
+    for j in range(0, len(images), batch):
+        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
+        predictions.append(np.argmax(logits, 1))
+    predictions = np.concatenate(predictions)
+    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
+
+
+class Checkpoints(object):
+    """--save_path / --restore: a tf.train.Saver over every variable (the global step included), and
+    beside it checkpoint.json, the script and flags that shape the model, checked by --restore."""
+
+    def __init__(self, args, model):
+        self.args, self.model = args, model
+        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def restore(self, sess):
+        if not self.args.restore:
+            return
+        folder = self.args.save_path
+        latest = tf.train.latest_checkpoint(folder)
+        if latest is None:
+            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
+        try:
+            with open(os.path.join(folder, "checkpoint.json")) as f:
+                saved = json.load(f)
+        except (OSError, ValueError):
+            saved = {}              # an older or hand-made checkpoint: the restore below checks it
+        if saved.get("script", self.model["script"]) != self.model["script"]:
+            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
+                 % (folder, saved["script"], self.model["script"]))
+        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
+        if differ:
+            stop("the checkpoint in %s was saved with %s (this run: %s): add %s to resume it, or give "
+                 "another --save_path" % (folder, " ".join("%s %s" % (k, saved[k]) for k in differ),
+                                         " ".join("%s %s" % (k, self.model[k]) for k in differ),
+                                         " ".join("%s %s" % (k, saved[k]) for k in differ)))
+        try:
+            self.saver.restore(sess, latest)
+        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError):
+            stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
+                 "give another --save_path" % latest)
+        except (tf.errors.OpError, ValueError) as e:
+            stop("cannot read the checkpoint %s (%s); give another --save_path, or delete %s to start over"
+                 % (latest, type(e).__name__, folder))
+        print("Restored %s" % latest)
+
+    def save(self, sess, global_step):
+        if self.saver is not None:
+            os.makedirs(self.args.save_path, exist_ok=True)
+            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
+                                   global_step=global_step)
+            write_atomically(os.path.join(self.args.save_path, "checkpoint.json"),
+                             lambda tmp: open(tmp, "w").write(json.dumps(self.model, indent=2) + "\n"))
+            print("Saved checkpoint %s" % path)
+
+
+def save_figure(path, history, images, labels, predictions, title, show):
+    import matplotlib
+    if not show:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(13, 6))
+    ax = fig.add_subplot(1, 3, 1)
+    if history:
+        steps, losses, accus = zip(*history)
+        line1 = ax.plot(steps, losses, "b.-", label="training loss")
+        ax.set_xlabel("step")
+        ax2 = ax.twinx()
+        line2 = ax2.plot(steps, accus, "g.-", label="training accuracy (right axis)")
+        ax2.set_ylim(0, 1)
+        ax.legend(handles=line1 + line2, loc="center right")
+    ax.set_title(title, fontsize=9)
+    true = np.argmax(labels, 1)
+    wrong = np.flatnonzero(predictions != true)
+    # the first 24 test digits, then up to 12 mistakes, each titled "predicted (true)"
+    shown = list(range(min(24, len(true)))) + [i for i in wrong if i >= 24][:12]
+    for k, i in enumerate(shown):
+        sub = fig.add_subplot(6, 12, (k // 6) * 12 + 7 + k % 6)
+        sub.imshow(images[i].reshape(28, 28), cmap="gray_r")
+        ok = predictions[i] == true[i]
+        sub.set_title("%d (%d)" % (predictions[i], true[i]), fontsize=8, color="black" if ok else "red")
+        sub.axis("off")
+    fig.text(0.75, 0.01, "test digits: predicted (true); mistakes in red", ha="center", fontsize=9)
+    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+    print("Saved figure to %s" % path)
+    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
+        plt.show()
+    plt.close(fig)
 
 
 if __name__ == '__main__':

@@ -112,30 +112,6 @@ def check_keras2(p):
                 % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
 
 
-def add_common_flags(p, plot_name):
-    """Flags shared with bilstm_mnist.py: data, length of training, output and checkpoints."""
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
-                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
-                        "downloaded here if absent")
-    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy, the graph, the reader)")
-    p.add_argument("--logdir", help="write TensorBoard events (graph, loss, accuracy) here")
-    p.add_argument("--plot", default=os.path.join("outputs", plot_name),
-                   help="save the figure (training curves and test digits) as this PNG")
-    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
-    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
-    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
-    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
-    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-
-
-def check_common_flags(p, args):
-    if args.restore and not args.save_path:
-        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
-
-
 def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description="LSTM MNIST classification, row by row (the LSTM guide's Ⅲ; the notes page's "
@@ -144,6 +120,9 @@ def parse_args(argv=None):
     p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
                    help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
                         "(28 -> 128 -> LSTM(128) -> 10)")
+    p.add_argument("--pixels", choices=["raw", "unit"],
+                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
+                        "as TF1's read_data_sets (default: raw for stacked, unit for projected, as each page)")
     p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH, stacked only (guide: 50)")
     p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
                    help="HIDDEN_UNITS1, stacked: first LSTM layer (guide: 30)")
@@ -155,11 +134,28 @@ def parse_args(argv=None):
                    help="projected only: training examples seen, the page's unit (page: 100000)")
     p.add_argument("--n_hidden_units", type=positive_int, default=n_hidden_units,
                    help="projected only: input layer and LSTM size (page: 128)")
-    add_common_flags(p, "lstm_mnist_classify.png")
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy, the graph, the reader)")
+    p.add_argument("--logdir", help="write TensorBoard events (graph, loss, accuracy) here")
+    p.add_argument("--plot", default=os.path.join("outputs", "lstm_mnist_classify.png"),
+                   help="save the figure (training curves and test digits) as this PNG")
+    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
+    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
+    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
+    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
+    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
     args = p.parse_args(argv)
-    check_common_flags(p, args)
+    if args.restore and not args.save_path:
+        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
     if args.variant == "stacked" and args.hidden_units != n_classes:
         p.error("--hidden_units must be 10 for --variant stacked: its last layer's output is the 10 logits")
+    if args.pixels is None:
+        args.pixels = "raw" if args.variant == "stacked" else "unit"
     check_outputs(p, args)
     check_keras2(p)
     return args
@@ -176,6 +172,16 @@ tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
 tf.logging.set_verbosity(tf.logging.ERROR)
 warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
 rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
+
+
+# ------------------------------------------------------------- guide Ⅲ: Generate Data
+def generate_data(mnist, pixels):
+    """The guide's training arrays: images (N, 28, 28) float32 and one-hot labels."""
+    X_train = to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
+    y_train = mnist.train.labels                      # page: pd.get_dummies(train_labels_frame).values
+    # trans the shape to (batch, time_steps, input_size)
+    X_train = np.reshape(X_train, (-1, 28, 28))  # page: newshape=, a keyword numpy 2 removed
+    return X_train, y_train
 
 
 # ------------------------------------------------------------- guide Ⅲ: construct LSTM
@@ -197,44 +203,7 @@ def build_stacked(args):
     return X_p, y_p, h
 
 
-# ------------------------------------------------------------- the notes page: RNN(X, weights, biases)
-def RNN(X, weights, biases):
-    batch = tf.shape(X)[0]  # the page used the constant batch_size here
-    # hidden layer for input to cell: X ==> (128 batch * 28 steps, 28 inputs)
-    X = tf.reshape(X, [-1, n_inputs])
-    # into hidden: X_in = (128 batch * 28 steps, 128 hidden)
-    X_in = tf.matmul(X, weights['in']) + biases['in']
-    # X_in ==> (128 batch, 28 steps, 128 hidden)
-    X_in = tf.reshape(X_in, [-1, n_steps, n_hidden_units])
-    # cell: lstm cell is divided into two parts (c_state, h_state)
-    cell = rnn.BasicLSTMCell(n_hidden_units, forget_bias=1.0, state_is_tuple=True)
-    init_state = cell.zero_state(batch, dtype=tf.float32)
-    outputs, final_state = tf.nn.dynamic_rnn(cell, X_in, initial_state=init_state, time_major=False)
-    # hidden layer for output as the final results: unstack to a list [(batch, outputs)..] * steps
-    outputs = tf.unstack(tf.transpose(outputs, [1, 0, 2]))
-    results = tf.matmul(outputs[-1], weights['out']) + biases['out']  # shape = (128, 10)
-    return results
-
-
-def build_projected(args):
-    global n_hidden_units
-    n_hidden_units = args.n_hidden_units
-    # tf Graph input
-    x = tf.placeholder(tf.float32, [None, n_steps, n_inputs])
-    y = tf.placeholder(tf.float32, [None, n_classes])
-    # Define weights
-    weights = {
-        'in': tf.Variable(tf.random_normal([n_inputs, n_hidden_units])),   # (28, 128)
-        'out': tf.Variable(tf.random_normal([n_hidden_units, n_classes])),  # (128, 10)
-    }
-    biases = {
-        'in': tf.Variable(tf.constant(0.1, shape=[n_hidden_units, ])),     # (128, )
-        'out': tf.Variable(tf.constant(0.1, shape=[n_classes, ])),          # (10, )
-    }
-    pred = RNN(x, weights, biases)
-    return x, y, pred
-
-
+# ------------------------------------------------------------- guide Ⅲ: define loss and optimizer
 def build_graph(args, build_logits):
     """Placeholders, logits, loss, accuracy and the Adam step (both pages define them the same way)."""
     X_p, y_p, h = build_logits(args)
@@ -254,84 +223,15 @@ def build_graph(args, build_logits):
                 global_step=global_step, summaries=tf.summary.merge_all())
 
 
-# ------------------------------------------------------------- helpers (not on the pages)
-def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
-    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
-    if gpus:
-        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
-    else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
-    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
-    config.gpu_options.allow_growth = True
-    return config, line
-
-
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def load_mnist(args):
-    """input_data.read_data_sets as on the pages; a data problem is one line on stderr and exit 2."""
-    try:
-        return input_data.read_data_sets(args.data_dir, one_hot=True, seed=args.seed)
-    except input_data.MnistDataError as e:
-        print("error: %s" % e, file=sys.stderr)
-        sys.exit(2)
-
-
-def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
-    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
-    predictions = []
-    for j in range(0, len(images), batch):
-        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
-        predictions.append(np.argmax(logits, 1))
-    predictions = np.concatenate(predictions)
-    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
-
-
-class Checkpoints(object):
-    """--save_path / --restore: a tf.train.Saver over every variable, the global step included."""
-
-    def __init__(self, args):
-        self.args = args
-        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
-
-    def restore(self, sess):
-        if not self.args.restore:
-            return
-        latest = tf.train.latest_checkpoint(self.args.save_path)
-        if latest is None:
-            print("error: no checkpoint in %s to --restore; train once with --save_path %s first"
-                  % (self.args.save_path, self.args.save_path), file=sys.stderr)
-            sys.exit(2)
-        self.saver.restore(sess, latest)
-        print("Restored %s" % latest)
-
-    def save(self, sess, global_step):
-        if self.saver is not None:
-            os.makedirs(self.args.save_path, exist_ok=True)
-            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
-                                   global_step=global_step)
-            print("Saved checkpoint %s" % path)
-
-
+# ------------------------------------------------------------- guide Ⅲ: Define Session
 def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     """The guide's session loop: EPOCH passes over the training images in order, 128 at a time."""
-    X_train = mnist.train.images.reshape(-1, TIME_STEPS, 28)
-    y_train = mnist.train.labels
-    batches = mnist.train.num_examples // args.batch_size     # the guide's TRAIN_EXAMPLES//BATCH_SIZE
+    X_train, y_train = generate_data(mnist, args.pixels)
+    TRAIN_EXAMPLES = len(X_train)   # the page's constant (42000, Kaggle's train.csv): here the count read
+    batches = TRAIN_EXAMPLES // args.batch_size
     if batches == 0:
-        print("error: %d training images, fewer than one batch of %d; lower --batch_size"
-              % (mnist.train.num_examples, args.batch_size), file=sys.stderr)
-        sys.exit(2)
+        stop("%d training images, fewer than one batch of %d; lower --batch_size"
+             % (TRAIN_EXAMPLES, args.batch_size))
     step = sess.run(g["global_step"])                          # > 0 after --restore
     max_steps = args.max_steps or float("inf")
     for epoch in range(step // batches + 1, args.epochs + 1):
@@ -345,9 +245,10 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
                     g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]}
             _, train_loss, accu, summ = sess.run(
                 fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
+            step += 1
+            check_finite(train_loss, step)
             train_losses.append(train_loss)
             accus.append(accu)
-            step += 1
             if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
                 writer.add_summary(summ, step)
         if train_losses:
@@ -360,6 +261,43 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     return step
 
 
+# ------------------------------------------------------------- the notes page: RNN(X, weights, biases)
+def RNN(X, weights, biases):
+    batch = tf.shape(X)[0]                   # the page used the constant batch_size here
+    n_hidden_units = weights['in'].shape[1]  # the page's constant; here the --n_hidden_units built
+    # hidden layer for input to cell: X ==> (128 batch * 28 steps, 28 inputs)
+    X = tf.reshape(X, [-1, n_inputs])
+    # into hidden: X_in = (128 batch * 28 steps, 128 hidden)
+    X_in = tf.matmul(X, weights['in']) + biases['in']
+    # X_in ==> (128 batch, 28 steps, 128 hidden)
+    X_in = tf.reshape(X_in, [-1, n_steps, n_hidden_units])
+    # cell: lstm cell is divided into two parts (c_state, h_state)
+    cell = rnn.BasicLSTMCell(n_hidden_units, forget_bias=1.0, state_is_tuple=True)
+    init_state = cell.zero_state(batch, dtype=tf.float32)
+    outputs, final_state = tf.nn.dynamic_rnn(cell, X_in, initial_state=init_state, time_major=False)
+    # hidden layer for output as the final results: unstack to a list [(batch, outputs)..] * steps
+    outputs = tf.unstack(tf.transpose(outputs, [1, 0, 2]))
+    results = tf.matmul(outputs[-1], weights['out']) + biases['out']  # shape = (128, 10)
+    return results
+
+
+def build_projected(args):
+    # tf Graph input
+    x = tf.placeholder(tf.float32, [None, n_steps, n_inputs])
+    y = tf.placeholder(tf.float32, [None, n_classes])
+    # Define weights
+    weights = {
+        'in': tf.Variable(tf.random_normal([n_inputs, args.n_hidden_units])),   # (28, 128)
+        'out': tf.Variable(tf.random_normal([args.n_hidden_units, n_classes])),  # (128, 10)
+    }
+    biases = {
+        'in': tf.Variable(tf.constant(0.1, shape=[args.n_hidden_units, ])),     # (128, )
+        'out': tf.Variable(tf.constant(0.1, shape=[n_classes, ])),               # (10, )
+    }
+    pred = RNN(x, weights, biases)
+    return x, y, pred
+
+
 def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
     """The notes page's loop: next_batch until step * batch_size reaches training_iters."""
     step = sess.run(g["global_step"])
@@ -367,9 +305,10 @@ def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
     epochs_seen = mnist.train.epochs_completed
     while step * args.batch_size < args.training_iters and step < max_steps:
         batch_xs, batch_ys = mnist.train.next_batch(args.batch_size)
-        batch_xs = batch_xs.reshape([-1, n_steps, n_inputs])
+        batch_xs = to_pixels(batch_xs, args.pixels).reshape([-1, n_steps, n_inputs])
         feed = {g["X_p"]: batch_xs, g["y_p"]: batch_ys}
-        sess.run([g["train_op"]], feed_dict=feed)
+        _, train_loss = sess.run([g["train_op"], g["loss"]], feed_dict=feed)
+        check_finite(train_loss, step + 1)
         if step % 20 == 0:
             # the page prints the accuracy on the batch it has just trained on
             train_loss, accu, summ = sess.run([g["loss"], g["accuracy"], g["summaries"]], feed_dict=feed)
@@ -383,6 +322,192 @@ def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
             ckpt.save(sess, step)
     ckpt.save(sess, step)
     return step
+
+
+# ------------------------------------------------------------- main
+def main(args):
+    """Apply the flags, build the page's graph, train, report the test accuracy, plot, write metrics."""
+    script = "lstm_mnist_classify.py"
+    if args.variant == "stacked":    # guide Ⅲ: all labelled training images, in order, EPOCH times
+        build_logits, train_loop, validation_size = build_stacked, train_by_epochs, 0
+        model = {"script": script, "--variant": "stacked", "--hidden_units1": args.hidden_units1}
+    else:                            # the notes page: TF1 read_data_sets (5000 kept for validation)
+        build_logits, train_loop, validation_size = build_projected, train_by_iters, 5000
+        model = {"script": script, "--variant": "projected", "--n_hidden_units": args.n_hidden_units}
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+    mnist = load_mnist(args, validation_size)
+    # the test set has labels here (the page's Kaggle test.csv has none): evaluated after training
+    X_test, y_test = to_pixels(mnist.test.images, args.pixels).reshape(-1, 28, 28), mnist.test.labels
+    print("TRAIN_EXAMPLES = %d, TEST_EXAMPLES = %d, pixels %s" % (
+        mnist.train.num_examples, len(X_test), "0-255 (raw)" if args.pixels == "raw" else "in [0, 1] (unit)"))
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = build_graph(args, build_logits)
+        init = tf.global_variables_initializer()
+        ckpt = Checkpoints(args, model)
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        first_step = sess.run(g["global_step"])
+        start = time.time()
+        try:
+            step = train_loop(sess, g, mnist, args, ckpt, writer, history)
+            wall = time.time() - start
+            test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
+        except Diverged as e:
+            stop("%s; lower the learning rate (--learning_rate)%s"
+                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
+        except KeyboardInterrupt:
+            print("\nInterrupted.")
+            ckpt.save(sess, sess.run(g["global_step"]))
+            raise SystemExit(130)
+    if writer is not None:
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="test_accuracy",
+                                                              simple_value=test_accuracy)]), step)
+        writer.close()
+    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
+    trained = step - first_step
+    print("trained %d steps in %.1f s, %.0f images/s" % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
+    if not args.no_plot:
+        try:
+            save_figure(args.plot, history, X_test, y_test, predictions,
+                        "%s --variant %s --pixels %s" % (script, args.variant, args.pixels), args.show)
+        except KeyboardInterrupt:
+            print("\nInterrupted; no figure saved.")
+            raise SystemExit(130)
+    metrics = {
+        "script": script, "variant": args.variant, "pixels": args.pixels, "steps": int(step),
+        "train_examples": mnist.train.num_examples, "test_examples": len(X_test),
+        "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
+        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
+        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
+        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
+
+
+# ------------------------------------------------------------- helpers (not on the pages)
+def to_pixels(images, pixels):
+    """uint8 images as float32: the values 0-255 (the guide's CSV, raw) or scaled to [0, 1] (unit, as
+    TF1's read_data_sets)."""
+    images = images.astype(np.float32)
+    return images if pixels == "raw" else images * (1.0 / 255.0)
+
+
+def load_mnist(args, validation_size):
+    """input_data.read_data_sets, 0-255 bytes; a data problem is one line on stderr and exit 2."""
+    try:
+        return input_data.read_data_sets(args.data_dir, one_hot=True, dtype=np.uint8, seed=args.seed,
+                                         validation_size=validation_size)
+    except input_data.MnistDataError as e:
+        stop(e)
+
+
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
+
+
+class Diverged(Exception):
+    """A training batch gave a loss that is not a finite number."""
+
+
+def check_finite(loss, step):
+    if not math.isfinite(loss):
+        raise Diverged("the training loss is %s at step %d" % (loss, step))
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
+    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
+    predictions = []
+    for j in range(0, len(images), batch):
+        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
+        predictions.append(np.argmax(logits, 1))
+    predictions = np.concatenate(predictions)
+    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
+
+
+class Checkpoints(object):
+    """--save_path / --restore: a tf.train.Saver over every variable (the global step included), and
+    beside it checkpoint.json, the script and flags that shape the model, checked by --restore."""
+
+    def __init__(self, args, model):
+        self.args, self.model = args, model
+        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def restore(self, sess):
+        if not self.args.restore:
+            return
+        folder = self.args.save_path
+        latest = tf.train.latest_checkpoint(folder)
+        if latest is None:
+            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
+        try:
+            with open(os.path.join(folder, "checkpoint.json")) as f:
+                saved = json.load(f)
+        except (OSError, ValueError):
+            saved = {}              # an older or hand-made checkpoint: the restore below checks it
+        if saved.get("script", self.model["script"]) != self.model["script"]:
+            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
+                 % (folder, saved["script"], self.model["script"]))
+        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
+        if differ:
+            stop("the checkpoint in %s was saved with %s (this run: %s): add %s to resume it, or give "
+                 "another --save_path" % (folder, " ".join("%s %s" % (k, saved[k]) for k in differ),
+                                         " ".join("%s %s" % (k, self.model[k]) for k in differ),
+                                         " ".join("%s %s" % (k, saved[k]) for k in differ)))
+        try:
+            self.saver.restore(sess, latest)
+        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError):
+            stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
+                 "give another --save_path" % latest)
+        except (tf.errors.OpError, ValueError) as e:
+            stop("cannot read the checkpoint %s (%s); give another --save_path, or delete %s to start over"
+                 % (latest, type(e).__name__, folder))
+        print("Restored %s" % latest)
+
+    def save(self, sess, global_step):
+        if self.saver is not None:
+            os.makedirs(self.args.save_path, exist_ok=True)
+            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
+                                   global_step=global_step)
+            write_atomically(os.path.join(self.args.save_path, "checkpoint.json"),
+                             lambda tmp: open(tmp, "w").write(json.dumps(self.model, indent=2) + "\n"))
+            print("Saved checkpoint %s" % path)
 
 
 def save_figure(path, history, images, labels, predictions, title, show):
@@ -417,64 +542,6 @@ def save_figure(path, history, images, labels, predictions, title, show):
     if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
         plt.show()
     plt.close(fig)
-
-
-def run(args, script, variant, build_logits, train_loop):
-    """Build the graph, train with train_loop, report the test accuracy, plot and write the metrics."""
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
-    print(device)
-    mnist = load_mnist(args)
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        g = build_graph(args, build_logits)
-        init = tf.global_variables_initializer()
-        ckpt = Checkpoints(args)
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
-    history = []
-    with tf.Session(graph=graph, config=config) as sess:
-        sess.run(init)
-        ckpt.restore(sess)
-        first_step = sess.run(g["global_step"])
-        start = time.time()
-        try:
-            step = train_loop(sess, g, mnist, args, ckpt, writer, history)
-        except KeyboardInterrupt:
-            print("\nInterrupted.")
-            ckpt.save(sess, sess.run(g["global_step"]))
-            raise SystemExit(130)
-        wall = time.time() - start
-        test_accuracy, predictions = evaluate(sess, g, mnist.test.images, mnist.test.labels)
-    if writer is not None:
-        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="test_accuracy",
-                                                              simple_value=test_accuracy)]), step)
-        writer.close()
-    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, mnist.test.num_examples))
-    trained = step - first_step
-    print("trained %d steps in %.1f s, %.0f images/s" % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
-    if not args.no_plot:
-        save_figure(args.plot, history, mnist.test.images, mnist.test.labels, predictions,
-                    "%s --variant %s" % (script, variant), args.show)
-    metrics = {
-        "script": script, "variant": variant, "steps": int(step), "epochs": round(step * args.batch_size
-                                                                                 / mnist.train.num_examples, 3),
-        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
-        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
-        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
-        "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
-
-
-def main(args):
-    if args.variant == "stacked":
-        return run(args, "lstm_mnist_classify.py", "stacked", build_stacked, train_by_epochs)
-    return run(args, "lstm_mnist_classify.py", "projected", build_projected, train_by_iters)
 
 
 if __name__ == '__main__':

@@ -204,11 +204,13 @@ def _from_kaggle_csv(path, one_hot):
     labels = _labels(table[:, 0], False, 10, path)
     images = pixels.astype(np.uint8).reshape(-1, 28, 28, 1)
     # No labelled test file on Kaggle: hold out a fixed, seeded part of train.csv as the test set.
-    n_test = min(KAGGLE_TEST_SIZE, len(images) // 6)
+    # 10,000 like MNIST's own test set; a file too small for that (a test's) gives a sixth.
+    n_test = KAGGLE_TEST_SIZE if len(images) >= 2 * KAGGLE_TEST_SIZE else len(images) // 6
     perm = np.random.RandomState(KAGGLE_SPLIT_SEED).permutation(len(images))
     test, train = perm[:n_test], perm[n_test:]
     print("Note: %s has no labelled test set; %d of its %d images (a fixed split, seed %d) are held "
-          "out as the test set." % (path, n_test, len(images), KAGGLE_SPLIT_SEED), file=sys.stderr)
+          "out as the test set, %d remain for training." % (path, n_test, len(images), KAGGLE_SPLIT_SEED,
+                                                           len(train)), file=sys.stderr)
     return (images[train], _labels(labels[train], one_hot, 10, path),
             images[test], _labels(labels[test], one_hot, 10, path))
 

@@ -98,6 +98,16 @@ def test_kaggle_csv_holds_out_a_fixed_test_split(tmp_path, capsys):
     np.testing.assert_array_equal(m2.test.images, m1.test.images)   # the split does not move
 
 
+def test_kaggle_csv_holds_out_exactly_kaggle_test_size_and_says_so(tmp_path, capsys, monkeypatch):
+    # Kaggle's 42,000 rows give 10,000 test and 32,000 training images; scaled down here to 20 of 60
+    monkeypatch.setattr(input_data, "KAGGLE_TEST_SIZE", 20)
+    write_csv(tmp_path / "train.csv", n=60)
+    m = input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+    assert (m.train.num_examples, m.validation.num_examples, m.test.num_examples) == (40, 0, 20)
+    err = capsys.readouterr().err
+    assert "20 of its 60 images" in err and "40 remain for training" in err
+
+
 def write_bad(folder, which, data):
     write_idx(folder, gz=False)
     with open(os.path.join(folder, which), "wb") as f:

@@ -12,7 +12,14 @@ from mnist_files import NAMES, idx_bytes, learnable_idx
 
 @pytest.fixture(scope="module")
 def mnist_dir(tmp_path_factory):
-    return learnable_idx(str(tmp_path_factory.mktemp("mnist")))
+    """200 training images: the guide's scripts train on all of them (no validation split)."""
+    return learnable_idx(str(tmp_path_factory.mktemp("mnist")), n_train=200)
+
+
+@pytest.fixture(scope="module")
+def mnist_dir_5200(tmp_path_factory):
+    """The notes page's read_data_sets keeps 5000 for validation: 200 remain for training."""
+    return learnable_idx(str(tmp_path_factory.mktemp("mnist5200")))
 
 
 def test_page_defaults():
@@ -26,12 +33,14 @@ def test_page_defaults():
 
 
 @pytest.mark.parametrize("variant", ["stacked", "projected"])
-def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, tmp_path, capsys):
-    m = cls.main(cls.parse_args(["--variant", variant, "--data_dir", mnist_dir, "--max_steps", "2",
+def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, mnist_dir_5200, tmp_path, capsys):
+    data_dir = mnist_dir if variant == "stacked" else mnist_dir_5200
+    m = cls.main(cls.parse_args(["--variant", variant, "--data_dir", data_dir, "--max_steps", "2",
                                  "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs")]))
     out = capsys.readouterr().out
     assert m["steps"] == 2 and 0.0 <= m["test_accuracy"] <= 1.0
     assert "test accuracy:" in out and "(all 203 test images)" in out
+    assert "TRAIN_EXAMPLES = 200, TEST_EXAMPLES = 203" in out and m["train_examples"] == 200
     if variant == "stacked":
         assert "epoch: 1" in out and "average training loss:" in out and "accuracy:" in out
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
@@ -72,7 +81,7 @@ def test_bw_output_reads_the_backward_pass_where_it_has_seen_every_row(tf, mnist
 
 def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir):
     from data import input_data
-    mnist = input_data.read_data_sets(mnist_dir, one_hot=True)
+    mnist = input_data.read_data_sets(mnist_dir, one_hot=True, validation_size=0)
     args = cls.parse_args([])
     g = cls.build_graph(args, cls.build_stacked)
     with tf.Session() as sess:
@@ -86,7 +95,7 @@ def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir)
 
 def test_training_learns_the_tiny_pattern(mnist_dir, capsys):
     m = cls.main(cls.parse_args(["--data_dir", mnist_dir, "--epochs", "4", "--no_plot", "--batch_size", "20",
-                                 "--learning_rate", "0.01"]))
+                                 "--learning_rate", "0.01", "--pixels", "unit"]))
     assert m["steps"] == 4 * (200 // 20)
     assert m["test_accuracy"] > 0.5           # chance is 0.1
 
