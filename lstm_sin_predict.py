@@ -37,23 +37,32 @@ EPOCH = 50
 TRAIN_EXAMPLES = 11000
 TEST_EXAMPLES = 1100
 
+# ------------------------------------------------------- hyperparameters (the TFLearn page)
+HIDDEN_SIZE = 30             # LSTM隐藏节点个数
+NUM_LAYERS = 2               # LSTM层数
+TIMESTEPS = 10               # 循环神经网络截断长度
+TFLEARN_BATCH_SIZE = 32      # the page's BATCH_SIZE (the guide's, above, is 128)
+TRAINING_STEPS = 3000        # 训练轮数
+TRAINING_EXAMPLES = 10000    # 训练数据个数
+TESTING_EXAMPLES = 1000      # 测试数据个数
+SAMPLE_GAP = 0.01            # 采样间隔
+
 # Each variant's page values; a flag given on the command line wins.
 VARIANTS = {
-    # guide Ⅰ: one BasicLSTMCell of 1 unit, its output is the prediction
+    # guide Ⅰ: one BasicLSTMCell of 1 unit, its output is the prediction, 150 epochs
     "single": dict(hidden_units=1, epochs=150),
     # guide Ⅱ: MultiRNNCell 30 -> 1 with dynamic_rnn
-    "multilayer": dict(hidden_units1=30, hidden_units=1, epochs=50),
+    "multilayer": dict(hidden_units1=HIDDEN_UNITS1, hidden_units=HIDDEN_UNITS, epochs=EPOCH),
     # guide Ⅱ': Ⅱ with a hand-built LSTMStateTuple initial state and the loop unrolled by hand
-    "manual": dict(hidden_units1=30, hidden_units=1, epochs=50),
-    # TFLearn page: HIDDEN_SIZE 30, NUM_LAYERS 2, TIMESTEPS 10, BATCH_SIZE 32, TRAINING_STEPS 3000,
-    # TRAINING_EXAMPLES 10000, TESTING_EXAMPLES 1000, SAMPLE_GAP 0.01, Adagrad 0.1
-    "dense": dict(hidden_units=30, num_layers=2, batch_size=32, steps=3000, learning_rate=0.1,
-                  train_examples=10000, test_examples=1000),
+    "manual": dict(hidden_units1=HIDDEN_UNITS1, hidden_units=HIDDEN_UNITS, epochs=EPOCH),
+    # the TFLearn page: NUM_LAYERS LSTMs of HIDDEN_SIZE, a linear head, Adagrad 0.1
+    "dense": dict(hidden_units=HIDDEN_SIZE, num_layers=NUM_LAYERS, time_steps=TIMESTEPS,
+                  batch_size=TFLEARN_BATCH_SIZE, steps=TRAINING_STEPS, learning_rate=0.1,
+                  train_examples=TRAINING_EXAMPLES, test_examples=TESTING_EXAMPLES),
 }
 COMMON = dict(time_steps=TIME_STEPS, batch_size=BATCH_SIZE, learning_rate=LEARNING_RATE,
               train_examples=TRAIN_EXAMPLES, test_examples=TEST_EXAMPLES, hidden_units1=HIDDEN_UNITS1,
-              hidden_units=HIDDEN_UNITS, num_layers=2, epochs=EPOCH, steps=None)
-SAMPLE_GAP = 0.01    # TFLearn page: sampling interval on the x axis
+              hidden_units=HIDDEN_UNITS, num_layers=NUM_LAYERS, epochs=EPOCH, steps=None)
 PLOTTED_EPOCHS = 4   # the page overlays every epoch's predictions; the figure keeps 4, the last included
 
 
@@ -149,7 +158,8 @@ def parse_args(argv=None):
     p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
     p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy and the graph)")
     p.add_argument("--logdir", help="write TensorBoard events (graph, training loss, test loss) here")
-    p.add_argument("--plot", help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png)")
+    p.add_argument("--plot", help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png; "
+                                  "dense: outputs/sin.png, the page's name)")
     p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
     p.add_argument("--no_plot", action="store_true", help="do not plot at all")
     p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
@@ -159,8 +169,9 @@ def parse_args(argv=None):
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    if args.plot is None:
-        args.plot = os.path.join("outputs", "lstm_sin_predict_%s.png" % args.variant)
+    if args.plot is None:   # the TFLearn page saves sin.png
+        args.plot = os.path.join("outputs", "sin.png" if args.variant == "dense"
+                                 else "lstm_sin_predict_%s.png" % args.variant)
     if args.test_examples <= args.time_steps + 1 or args.train_examples <= args.time_steps + 1:
         p.error("--train_examples and --test_examples must exceed --time_steps + 1 (one window and its target)")
     if args.variant != "dense" and args.train_examples // args.batch_size == 0:
@@ -183,103 +194,273 @@ warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarnin
 rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
 
 
+# ============================================================ the guide, part 二: Ⅰ, Ⅱ and Ⅱ'
 # ------------------------------------------------------------------------ Generate Data
-def generate(seq, time_steps, tail=0):
-    """Windows of `time_steps` values and the value after each, shapes (N, 1, time_steps) and (N, 1).
-
-    tail=1 reproduces the TFLearn page's generate_data, which stops one window earlier.
-    """
+def generate(seq, time_steps=TIME_STEPS):
+    """Windows of TIME_STEPS values and the value after each, shapes (N, 1, TIME_STEPS) and (N, 1)."""
     X = []
     y = []
-    for i in range(len(seq) - time_steps - tail):
+    for i in range(len(seq) - time_steps):
         X.append([seq[i:i + time_steps]])
         y.append([seq[i + time_steps]])
     return np.array(X, dtype=np.float32), np.array(y, dtype=np.float32)
 
 
 def make_data(args):
-    """The page's curves: train on sin over [0, 100], test on the sin curve that follows it."""
-    if args.variant == "dense":
-        test_start = args.train_examples * SAMPLE_GAP
-        test_end = (args.train_examples + args.test_examples) * SAMPLE_GAP
-        seq_train = np.sin(np.linspace(0, test_start, args.train_examples, dtype=np.float32))
-        seq_test = np.sin(np.linspace(test_start, test_end, args.test_examples, dtype=np.float32))
-        X_train, y_train = generate(seq_train, args.time_steps, tail=1)
-        X_test, y_test = generate(seq_test, args.time_steps, tail=1)
-        if args.dense_input == "window":  # the page's shape: (batch, 1 step, TIME_STEPS inputs)
-            return X_train, y_train, X_test, y_test
-    else:
-        seq_train = np.sin(np.linspace(start=0, stop=100, num=args.train_examples, dtype=np.float32))
-        seq_test = np.sin(np.linspace(start=100, stop=110, num=args.test_examples, dtype=np.float32))
-        X_train, y_train = generate(seq_train, args.time_steps)
-        X_test, y_test = generate(seq_test, args.time_steps)
+    """The guide's curves: train on sin over [0, 100], test on the sin curve over [100, 110]."""
+    seq_train = np.sin(np.linspace(start=0, stop=100, num=args.train_examples, dtype=np.float32))
+    seq_test = np.sin(np.linspace(start=100, stop=110, num=args.test_examples, dtype=np.float32))
+    X_train, y_train = generate(seq_train, args.time_steps)
+    X_test, y_test = generate(seq_test, args.time_steps)
     # reshape to (batch, time_steps, input_size)
     X_train = np.reshape(X_train, (-1, args.time_steps, 1))
     X_test = np.reshape(X_test, (-1, args.time_steps, 1))
     return X_train, y_train, X_test, y_test
 
 
-# ------------------------------------------------------------------------ Define Graph
-def build_graph(args, input_shape):
-    """The variant's graph; returns a dict of the tensors the session loop needs."""
-    # place holder
-    X_p = tf.placeholder(dtype=tf.float32, shape=(None,) + input_shape, name="input_placeholder")
-    y_p = tf.placeholder(dtype=tf.float32, shape=(None, 1), name="pred_placeholder")
-    # Unlike the pages' zero_state(BATCH_SIZE), the state follows the batch actually fed, so the
-    # last, smaller test batch can run too.
+# ------------------------------------------------------------------------ construct LSTM
+# Unlike the pages' zero_state(BATCH_SIZE), the state follows the batch actually fed, so the last,
+# smaller test batch can run too.
+def build_single(X_p, args):
+    """Ⅰ: one BasicLSTMCell whose output is the prediction."""
+    lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
+    init_state = lstm_cell.zero_state(batch_size=tf.shape(X_p)[0], dtype=tf.float32)
+    outputs, states = tf.nn.dynamic_rnn(cell=lstm_cell, inputs=X_p, initial_state=init_state,
+                                        dtype=tf.float32)
+    return outputs[:, -1, :]
+
+
+def build_multilayer(X_p, args):
+    """Ⅱ: MultiRNNCell 30 -> 1 with dynamic_rnn."""
+    lstm_cell1 = rnn.BasicLSTMCell(num_units=args.hidden_units1)
+    lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
+    multi_lstm = rnn.MultiRNNCell(cells=[lstm_cell1, lstm_cell])
+    init_state = multi_lstm.zero_state(batch_size=tf.shape(X_p)[0], dtype=tf.float32)
+    outputs, states = tf.nn.dynamic_rnn(cell=multi_lstm, inputs=X_p, initial_state=init_state,
+                                        dtype=tf.float32)
+    return outputs[:, -1, :]
+
+
+def build_manual(X_p, args):
+    """Ⅱ': Ⅱ with a hand-built initial state and the loop unrolled by hand."""
     batch = tf.shape(X_p)[0]
+    lstm_cell1 = rnn.BasicLSTMCell(num_units=args.hidden_units1)
+    lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
+    multi_lstm = rnn.MultiRNNCell(cells=[lstm_cell1, lstm_cell])
+    # 自己初始化state
+    # 第一层state
+    lstm_layer1_c = tf.zeros(shape=tf.stack([batch, args.hidden_units1]))
+    lstm_layer1_h = tf.zeros(shape=tf.stack([batch, args.hidden_units1]))
+    layer1_state = rnn.LSTMStateTuple(c=lstm_layer1_c, h=lstm_layer1_h)
+    # 第二层state
+    lstm_layer2_c = tf.zeros(shape=tf.stack([batch, args.hidden_units]))
+    lstm_layer2_h = tf.zeros(shape=tf.stack([batch, args.hidden_units]))
+    layer2_state = rnn.LSTMStateTuple(c=lstm_layer2_c, h=lstm_layer2_h)
+    init_state = (layer1_state, layer2_state)
+    print(init_state)
+    # 自己展开RNN计算: call the cell once per time step, sharing its variables
+    outputs = list()
+    state = init_state
+    with tf.variable_scope('RNN'):
+        for timestep in range(args.time_steps):
+            if timestep > 0:
+                tf.get_variable_scope().reuse_variables()
+            # 这里的state保存了每一层 LSTM 的状态
+            (cell_output, state) = multi_lstm(X_p[:, timestep, :], state)
+            outputs.append(cell_output)
+    return outputs[-1]
 
+
+# ------------------------------------------------------------------------ define loss and optimizer
+def build_graph(args, build_lstm):
+    """The guide's graph: placeholders, the variant's LSTM, the mean squared error and Adam."""
+    # place holder
+    X_p = tf.placeholder(dtype=tf.float32, shape=(None, args.time_steps, 1), name="input_placeholder")
+    y_p = tf.placeholder(dtype=tf.float32, shape=(None, 1), name="pred_placeholder")
     with tf.name_scope("LSTM"):
-        if args.variant == "single":
-            lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
-            init_state = lstm_cell.zero_state(batch_size=batch, dtype=tf.float32)
-            outputs, states = tf.nn.dynamic_rnn(cell=lstm_cell, inputs=X_p, initial_state=init_state,
-                                                dtype=tf.float32)
-            h = outputs[:, -1, :]
-        elif args.variant == "multilayer":
-            lstm_cell1 = rnn.BasicLSTMCell(num_units=args.hidden_units1)
-            lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
-            multi_lstm = rnn.MultiRNNCell(cells=[lstm_cell1, lstm_cell])
-            init_state = multi_lstm.zero_state(batch_size=batch, dtype=tf.float32)
-            outputs, states = tf.nn.dynamic_rnn(cell=multi_lstm, inputs=X_p, initial_state=init_state,
-                                                dtype=tf.float32)
-            h = outputs[:, -1, :]
-        elif args.variant == "manual":
-            lstm_cell1 = rnn.BasicLSTMCell(num_units=args.hidden_units1)
-            lstm_cell = rnn.BasicLSTMCell(num_units=args.hidden_units)
-            multi_lstm = rnn.MultiRNNCell(cells=[lstm_cell1, lstm_cell])
-            # 自己初始化state: one LSTMStateTuple per layer
-            layer1_state = rnn.LSTMStateTuple(c=tf.zeros(tf.stack([batch, args.hidden_units1])),
-                                              h=tf.zeros(tf.stack([batch, args.hidden_units1])))
-            layer2_state = rnn.LSTMStateTuple(c=tf.zeros(tf.stack([batch, args.hidden_units])),
-                                              h=tf.zeros(tf.stack([batch, args.hidden_units])))
-            init_state = (layer1_state, layer2_state)
-            # 自己展开RNN计算: call the cell once per time step, sharing its variables
-            outputs = list()
-            state = init_state
-            with tf.variable_scope('RNN'):
-                for timestep in range(args.time_steps):
-                    if timestep > 0:
-                        tf.get_variable_scope().reuse_variables()
-                    (cell_output, state) = multi_lstm(X_p[:, timestep, :], state)
-                    outputs.append(cell_output)
-            h = outputs[-1]
-        else:  # dense: the TFLearn lstm_model
-            cell = rnn.MultiRNNCell([rnn.BasicLSTMCell(args.hidden_units) for _ in range(args.num_layers)])
-            output, _ = tf.nn.dynamic_rnn(cell, X_p, dtype=tf.float32)
-            # a linear layer on the last output (TF1: tf.contrib.layers.fully_connected(output, 1, None))
-            h = tf.layers.dense(output[:, -1, :], 1, activation=None, name="fully_connected")
-
-    # define loss and optimizer
+        h = build_lstm(X_p, args)
     with tf.name_scope("loss"):
         mse = tf.losses.mean_squared_error(labels=y_p, predictions=h)
     with tf.name_scope("train"):
-        if args.variant == "dense":
-            # TF1: tf.contrib.layers.optimize_loss(loss, global_step, optimizer='Adagrad', learning_rate=0.1)
-            optimizer = tf.train.AdagradOptimizer(args.learning_rate).minimize(loss=mse)
-        else:
-            optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=mse)
+        optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=mse)
     return dict(X_p=X_p, y_p=y_p, h=h, mse=mse, optimizer=optimizer)
+
+
+# ------------------------------------------------------------------------ Define Session
+def train_by_epochs(sess, g, data, args, writer):
+    """The guide's loop: EPOCH passes over the training windows in order, then the test windows.
+    Returns (steps, last average training loss, last test mse, curves for the figure, epochs done)."""
+    X_train, y_train, X_test, y_test = data
+    max_steps = args.max_steps or float("inf")
+    plotted = set(np.linspace(1, args.epochs, PLOTTED_EPOCHS).round().astype(int))
+    curves = []
+    step = 0
+    for epoch in range(1, args.epochs + 1):
+        train_losses = []
+        print("epoch:", epoch)
+        for j in range(args.train_examples // args.batch_size):  # the page's TRAIN_EXAMPLES//BATCH_SIZE
+            if step >= max_steps:
+                break
+            _, train_loss = sess.run(
+                fetches=(g["optimizer"], g["mse"]),
+                feed_dict={
+                    g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]
+                })
+            step += 1
+            check_finite(train_loss, step)
+            train_losses.append(train_loss)
+        train_loss = float(sum(train_losses) / len(train_losses))
+        print("average training loss:", train_loss)
+        # every test window, the last partial batch included (the page dropped it)
+        results, test_mse = evaluate(sess, g, X_test, y_test, args.batch_size)
+        print("average test loss:", test_mse)
+        summary(writer, "average_training_loss", train_loss, epoch)
+        summary(writer, "average_test_loss", test_mse, epoch)
+        last = epoch == args.epochs or step >= max_steps
+        if epoch in plotted or last:
+            curves.append(("epoch %d" % epoch, results))
+        if last:
+            return step, train_loss, test_mse, curves, epoch
+
+
+# ============================================================ the TFLearn page
+def generate_data(seq, timesteps=TIMESTEPS):
+    """As generate(), but the page's loop stops one window earlier (len(seq) - TIMESTEPS - 1)."""
+    X = []
+    y = []
+    for i in range(len(seq) - timesteps - 1):
+        X.append([seq[i:i + timesteps]])
+        y.append([seq[i + timesteps]])
+    return np.array(X, dtype=np.float32), np.array(y, dtype=np.float32)
+
+
+def LstmCell(hidden_size=HIDDEN_SIZE):
+    lstm_cell = rnn.BasicLSTMCell(hidden_size)   # TF1: tf.contrib.rnn.BasicLSTMCell
+    return lstm_cell
+
+
+def lstm_model(X, y, args):
+    """The page's model_fn for learn.Estimator; returns (predictions, loss, train_op)."""
+    # one LstmCell() per layer: [cell] * NUM_LAYERS would share one cell's variables
+    cell = rnn.MultiRNNCell([LstmCell(args.hidden_units) for _ in range(args.num_layers)])
+    output, _ = tf.nn.dynamic_rnn(cell, X, dtype=tf.float32)
+    # the page reshapes output to [-1, HIDDEN_SIZE], which is the last step only for its one-step
+    # windows; output[:, -1, :] is that, and stays right for --dense_input sequence
+    output = output[:, -1, :]
+    # a linear layer (TF1: tf.contrib.layers.fully_connected(output, 1, None))
+    predictions = tf.layers.dense(output, 1, activation=None, name="fully_connected")
+    y = tf.reshape(y, [-1])
+    predictions = tf.reshape(predictions, [-1])
+    loss = tf.losses.mean_squared_error(predictions, y)
+    # TF1: tf.contrib.layers.optimize_loss(loss, global_step, optimizer='Adagrad', learning_rate=0.1)
+    train_op = tf.train.AdagradOptimizer(args.learning_rate).minimize(
+        loss, global_step=tf.train.get_or_create_global_step())
+    return predictions, loss, train_op
+
+
+def make_tflearn_data(args):
+    """The page's curves: sin sampled every SAMPLE_GAP, TRAINING_EXAMPLES points then TESTING_EXAMPLES."""
+    test_start = args.train_examples * SAMPLE_GAP
+    test_end = (args.train_examples + args.test_examples) * SAMPLE_GAP
+    train_X, train_y = generate_data(np.sin(np.linspace(0, test_start, args.train_examples, dtype=np.float32)),
+                                     args.time_steps)
+    test_X, test_y = generate_data(np.sin(np.linspace(test_start, test_end, args.test_examples,
+                                                      dtype=np.float32)), args.time_steps)
+    if args.dense_input == "sequence":   # not the page: TIMESTEPS time steps of one value
+        train_X = np.reshape(train_X, (-1, args.time_steps, 1))
+        test_X = np.reshape(test_X, (-1, args.time_steps, 1))
+    return train_X, train_y, test_X, test_y
+
+
+def build_tflearn_graph(args):
+    X_p = tf.placeholder(tf.float32, (None,) + ((1, args.time_steps) if args.dense_input == "window"
+                                                 else (args.time_steps, 1)), name="input_placeholder")
+    y_p = tf.placeholder(tf.float32, (None, 1), name="pred_placeholder")
+    with tf.name_scope("LSTM"):
+        predictions, loss, train_op = lstm_model(X_p, y_p, args)
+    return dict(X_p=X_p, y_p=y_p, h=tf.reshape(predictions, [-1, 1]), mse=loss, optimizer=train_op)
+
+
+def fit_and_predict(sess, g, data, args, writer):
+    """regressor.fit(train_X, train_y, batch_size=BATCH_SIZE, steps=TRAINING_STEPS), then predict(test_X)
+    and the RMSE. fit() draws random batches. Returns what train_by_epochs returns."""
+    train_X, train_y, test_X, test_y = data
+    rng = np.random.RandomState(args.seed)
+    steps = min(args.steps, args.max_steps or args.steps)
+    losses = []
+    for step in range(steps):
+        idx = rng.randint(0, len(train_X), args.batch_size)
+        _, loss = sess.run((g["optimizer"], g["mse"]), {g["X_p"]: train_X[idx], g["y_p"]: train_y[idx]})
+        check_finite(loss, step + 1)
+        losses.append(loss)
+        summary(writer, "training_loss", float(loss), step)
+        if step % 100 == 0:
+            print("loss = %g, step = %d" % (loss, step + 1))   # as TFLearn's fit() logged
+    predicted, test_mse = evaluate(sess, g, test_X, test_y, 1024)
+    rmse = np.sqrt(test_mse)
+    print('Mean Square Error is: %f' % rmse)   # the page's name for the root mean squared error
+    return steps, float(np.mean(losses[-100:])), test_mse, [("predicted", predicted)], None
+
+
+# ------------------------------------------------------------------------ main
+def main(args):
+    """Apply the flags, pick the page section's data, graph and loop once, train, plot, report."""
+    if args.variant == "dense":
+        make, build, train, real = make_tflearn_data, build_tflearn_graph, fit_and_predict, ("real_sin", "-")
+    else:
+        builder = {"single": build_single, "multilayer": build_multilayer, "manual": build_manual}[args.variant]
+        make, build, train = make_data, lambda a: build_graph(a, builder), train_by_epochs
+        real = ("real sin (test)", "r*")
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+    data = make(args)
+
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = build(args)
+        init = tf.global_variables_initializer()
+
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    start = time.time()
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        try:
+            step, train_loss, test_mse, curves, epochs_done = train(sess, g, data, args, writer)
+        except Diverged as e:
+            stop("%s; lower the learning rate (--learning_rate)" % e)
+        except KeyboardInterrupt:
+            print("\nInterrupted.")
+            raise SystemExit(130)
+    wall = time.time() - start
+    if writer is not None:
+        writer.close()
+    y_test = data[3]
+    print("test mse: %.6f (all %d test windows)" % (test_mse, len(y_test)))
+
+    if not args.no_plot:
+        try:
+            save_figure(args.plot, y_test, curves, real,
+                        "lstm_sin_predict.py --variant %s: test curve and predictions" % args.variant,
+                        args.show)
+        except KeyboardInterrupt:
+            print("\nInterrupted; no figure saved.")
+            raise SystemExit(130)
+    metrics = {
+        "script": "lstm_sin_predict.py", "variant": args.variant, "steps": step, "epochs": epochs_done,
+        "wall_seconds": round(wall, 3), "final_train_loss": train_loss, "test_mse": test_mse,
+        "examples_per_second": round(step * args.batch_size / wall, 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.variant == "dense":
+        metrics["test_rmse"] = float(np.sqrt(test_mse))
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
 
 
 # ------------------------------------------------------------------------ helpers (not on the pages)
@@ -314,14 +495,14 @@ def evaluate(sess, g, X, y, batch_size):
     return results, float(np.mean((results - y) ** 2))
 
 
-def save_figure(path, y_test, curves, title, show):
+def save_figure(path, y_test, curves, real, title, show):
     import matplotlib
     if not show:
         matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
     import matplotlib.pyplot as plt
     fig = plt.figure(figsize=(10, 5))
     n = min(1000, len(y_test))  # the page plots the first 1000 test points
-    plt.plot(range(n), y_test[:n, 0], "r*", markersize=3, label="real sin (test)")
+    plt.plot(range(n), y_test[:n, 0], real[1], markersize=3, label=real[0])
     for label, results in curves:
         plt.plot(range(n), results[:n, 0], label=label)
     plt.legend(loc="best")
@@ -339,98 +520,19 @@ def summary(writer, tag, value, step):
         writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
 
 
-# ------------------------------------------------------------------------ Define Session
-def main(args):
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
-    print(device)
-    X_train, y_train, X_test, y_test = make_data(args)
-    max_steps = args.max_steps or float("inf")
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
 
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        g = build_graph(args, X_train.shape[1:])
-        init = tf.global_variables_initializer()
 
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
-    curves = []       # (label, predictions) for the figure
-    step = 0
-    train_loss = None
-    start = time.time()
-    with tf.Session(graph=graph, config=config) as sess:
-        sess.run(init)
-        if args.variant == "dense":
-            # TFLearn's fit(batch_size=32, steps=3000) draws random batches from the training set
-            rng = np.random.RandomState(args.seed)
-            steps = min(args.steps, max_steps)
-            losses = []
-            while step < steps:
-                idx = rng.randint(0, len(X_train), args.batch_size)
-                _, train_loss = sess.run((g["optimizer"], g["mse"]),
-                                         {g["X_p"]: X_train[idx], g["y_p"]: y_train[idx]})
-                losses.append(train_loss)
-                summary(writer, "training_loss", float(train_loss), step)
-                if step % 100 == 0:
-                    print("loss = %g, step = %d" % (train_loss, step + 1))
-                step += 1
-            train_loss = float(np.mean(losses[-100:]))
-            predicted, test_mse = evaluate(sess, g, X_test, y_test, 1024)
-            rmse = float(np.sqrt(test_mse))
-            # the page prints the root mean squared error under this name
-            print("Mean Square Error is: %f" % rmse)
-            curves.append(("predicted", predicted))
-            epochs_done = None
-        else:
-            batches = args.train_examples // args.batch_size  # the page's TRAIN_EXAMPLES//BATCH_SIZE
-            plotted = set(np.linspace(1, args.epochs, PLOTTED_EPOCHS).round().astype(int))
-            for epoch in range(1, args.epochs + 1):
-                train_losses = []
-                print("epoch:", epoch)
-                for j in range(batches):
-                    if step >= max_steps:
-                        break
-                    xb = X_train[j * args.batch_size:(j + 1) * args.batch_size]
-                    yb = y_train[j * args.batch_size:(j + 1) * args.batch_size]
-                    _, loss = sess.run(fetches=(g["optimizer"], g["mse"]),
-                                       feed_dict={g["X_p"]: xb, g["y_p"]: yb})
-                    train_losses.append(loss)
-                    step += 1
-                train_loss = float(sum(train_losses) / len(train_losses))
-                print("average training loss:", train_loss)
-                # every test window, the last partial batch included (the page dropped it)
-                results, test_mse = evaluate(sess, g, X_test, y_test, args.batch_size)
-                print("average test loss:", test_mse)
-                summary(writer, "average_training_loss", train_loss, epoch)
-                summary(writer, "average_test_loss", test_mse, epoch)
-                last = epoch == args.epochs or step >= max_steps
-                if epoch in plotted or last:
-                    curves.append(("epoch %d" % epoch, results))
-                if last:
-                    break
-            epochs_done = epoch
-    wall = time.time() - start
-    if writer is not None:
-        writer.close()
-    print("test mse: %.6f (all %d test windows)" % (test_mse, len(X_test)))
+class Diverged(Exception):
+    """A training batch gave a loss that is not a finite number."""
 
-    if not args.no_plot:
-        save_figure(args.plot, y_test, curves,
-                    "lstm_sin_predict.py --variant %s: test curve and predictions" % args.variant,
-                    args.show)
-    metrics = {
-        "script": "lstm_sin_predict.py", "variant": args.variant, "steps": step, "epochs": epochs_done,
-        "wall_seconds": round(wall, 3), "final_train_loss": train_loss, "test_mse": test_mse,
-        "examples_per_second": round(step * args.batch_size / wall, 1),
-        "device": device.replace("Device: ", ""),
-    }
-    if args.variant == "dense":
-        metrics["test_rmse"] = float(np.sqrt(test_mse))
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+
+def check_finite(loss, step):
+    if not math.isfinite(loss):
+        raise Diverged("the training loss is %s at step %d" % (loss, step))
 
 
 if __name__ == '__main__':

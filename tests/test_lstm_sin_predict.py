@@ -13,16 +13,16 @@ def test_generate_makes_the_pages_windows():
     assert X.shape == (5, 1, 10) and y.shape == (5, 1)
     np.testing.assert_array_equal(X[2, 0], np.arange(2, 12))
     assert y[2, 0] == 12
-    X, y = sp.generate(np.arange(15, dtype=np.float32), 10, tail=1)  # the TFLearn page's generate_data
-    assert X.shape == (4, 1, 10)
+    X, y = sp.generate_data(np.arange(15, dtype=np.float32))  # the TFLearn page's: one window fewer
+    assert X.shape == (4, 1, 10) and y[3, 0] == 13
 
 
 def test_data_shapes_follow_each_page():
     X_train, y_train, X_test, y_test = sp.make_data(sp.parse_args([]))
     assert X_train.shape == (10990, 10, 1) and X_test.shape == (1090, 10, 1)
-    X_train, _, X_test, _ = sp.make_data(sp.parse_args(["--variant", "dense"]))
+    X_train, _, X_test, _ = sp.make_tflearn_data(sp.parse_args(["--variant", "dense"]))
     assert X_train.shape == (9989, 1, 10) and X_test.shape == (989, 1, 10)  # one step of 10 inputs
-    X_train, _, _, _ = sp.make_data(sp.parse_args(["--variant", "dense", "--dense_input", "sequence"]))
+    X_train, _, _, _ = sp.make_tflearn_data(sp.parse_args(["--variant", "dense", "--dense_input", "sequence"]))
     assert X_train.shape == (9989, 10, 1)
 
 
@@ -33,10 +33,16 @@ def test_variant_defaults_are_the_pages():
     assert (a.variant, a.hidden_units1, a.hidden_units, a.epochs) == ("multilayer", 30, 1, 50)
     a = sp.parse_args(["--variant", "dense"])
     assert (a.hidden_units, a.num_layers, a.batch_size, a.steps, a.learning_rate) == (30, 2, 32, 3000, 0.1)
+    assert (a.time_steps, a.train_examples, a.test_examples) == (10, 10000, 1000)
+    assert a.plot.endswith("sin.png")                                  # the TFLearn page's file name
+    # the TFLearn page's names, with its values
+    assert (sp.HIDDEN_SIZE, sp.NUM_LAYERS, sp.TIMESTEPS, sp.TRAINING_STEPS, sp.TRAINING_EXAMPLES,
+            sp.TESTING_EXAMPLES) == (30, 2, 10, 3000, 10000, 1000)
 
 
 @pytest.mark.parametrize("variant", ["single", "multilayer", "manual", "dense"])
 def test_every_variant_end_to_end(variant, tmp_path, capsys):
+    """Each variant runs its own page section (data, graph, loop) end to end."""
     m = sp.main(sp.parse_args(["--variant", variant, "--max_steps", "2", "--plot", str(tmp_path / "p.png"),
                                "--train_examples", "400", "--test_examples", "150",
                                "--logdir", str(tmp_path / "logs")]))
@@ -48,15 +54,20 @@ def test_every_variant_end_to_end(variant, tmp_path, capsys):
         assert len(scalars["average_training_loss"]) == len(scalars["average_test_loss"]) == 1   # every epoch
     assert m["steps"] == 2 and m["variant"] == variant and np.isfinite(m["test_mse"])
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    assert m["examples_per_second"] > 0
     if variant == "dense":
         assert "Mean Square Error is:" in out and m["test_rmse"] == pytest.approx(np.sqrt(m["test_mse"]))
     else:
         assert "epoch: 1" in out and "average training loss:" in out and "average test loss:" in out
 
 
-def test_manual_variant_unrolls_by_hand_with_a_hand_built_state(tf):
+def test_manual_variant_unrolls_by_hand_with_a_hand_built_state(tf, capsys):
     args = sp.parse_args(["--variant", "manual"])
-    g = sp.build_graph(args, (10, 1))
+    g = sp.build_graph(args, sp.build_manual)
+    # the page prints init_state: a tuple of two LSTMStateTuples, 30 then 1 units
+    out = capsys.readouterr().out
+    assert out.startswith("(LSTMStateTuple(c=<tf.Tensor") and out.count("LSTMStateTuple") == 2
+    assert "shape=(None, 30)" in out and "shape=(None, 1)" in out
     ops = [op.name for op in tf.get_default_graph().get_operations()]
     assert not any("while" in n for n in ops)          # no dynamic_rnn loop
     kernels = [v.name for v in tf.trainable_variables() if "kernel" in v.name]
@@ -66,7 +77,7 @@ def test_manual_variant_unrolls_by_hand_with_a_hand_built_state(tf):
 
 def test_the_whole_test_set_is_evaluated_with_a_last_partial_batch(tf):
     args = sp.parse_args(["--variant", "multilayer"])
-    g = sp.build_graph(args, (10, 1))
+    g = sp.build_graph(args, sp.build_multilayer)
     X = np.random.RandomState(0).rand(45, 10, 1).astype(np.float32)
     y = np.random.RandomState(1).rand(45, 1).astype(np.float32)
     with tf.Session() as sess:
