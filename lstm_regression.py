@@ -33,7 +33,6 @@ OUTPUT_SIZE = 1      # cos 数据输出 size
 CELL_SIZE = 10       # RNN 的 hidden unit size
 LR = 0.006           # learning rate
 STEPS = 200          # 训练 200 次
-CELL = "lstm"
 
 # `--cell rnn`: the notes page's BasicRNNCell regression (TIME_STEP=10, CELL_SIZE=32, LR=0.02, 60 steps,
 # batch 1, each step one window [k*pi, (k+1)*pi]).
@@ -155,18 +154,11 @@ def get_batch():
     Row i of the next batch continues row i of this one, which is why the final state can be fed back.
     """
     global BATCH_START, TIME_STEPS
-    if CELL == "rnn":
-        # the notes page: row i is the window [(k+i)*pi, (k+i+1)*pi] sampled at TIME_STEPS points
-        starts = (BATCH_START + np.arange(BATCH_SIZE))[:, np.newaxis] * np.pi
-        xs = starts + np.linspace(0, np.pi, TIME_STEPS)[np.newaxis, :]
-        BATCH_START += 1
-    else:
-        # xs shape (50batch, 20steps)
-        xs = np.arange(BATCH_START, BATCH_START + TIME_STEPS * BATCH_SIZE).reshape(
-            (BATCH_SIZE, TIME_STEPS)) / (10 * np.pi)
-        BATCH_START += TIME_STEPS
+    # xs shape (50batch, 20steps)
+    xs = np.arange(BATCH_START, BATCH_START + TIME_STEPS * BATCH_SIZE).reshape((BATCH_SIZE, TIME_STEPS)) / (10 * np.pi)
     seq = np.sin(xs)
     res = np.cos(xs)
+    BATCH_START += TIME_STEPS
     # returned seq, res and xs: shape (batch, step, input)
     return [seq[:, :, np.newaxis], res[:, :, np.newaxis], xs]
 
@@ -194,10 +186,6 @@ class LSTMRNN(object):
             self.train_op = tf.train.AdamOptimizer(LR).minimize(self.cost)
 
     def add_input_layer(self,):
-        if CELL == "rnn":
-            # the notes page feeds the sin values straight into the cell: no input layer
-            self.l_in_y = self.xs
-            return
         l_in_x = tf.reshape(self.xs, [-1, self.input_size], name='2_2D')  # (batch*n_step, in_size)
         # Ws (in_size, cell_size)
         Ws_in = self._weight_variable([self.input_size, self.cell_size])
@@ -210,59 +198,188 @@ class LSTMRNN(object):
         self.l_in_y = tf.reshape(l_in_y, [-1, self.n_steps, self.cell_size], name='2_3D')
 
     def add_cell(self):
-        # TF1: tf.contrib.rnn.BasicLSTMCell / BasicRNNCell
-        if CELL == "rnn":
-            cell = tf.nn.rnn_cell.BasicRNNCell(num_units=self.cell_size)
-        else:
-            cell = tf.nn.rnn_cell.BasicLSTMCell(self.cell_size, forget_bias=1.0, state_is_tuple=True)
+        # TF1: tf.contrib.rnn.BasicLSTMCell
+        lstm_cell = tf.nn.rnn_cell.BasicLSTMCell(self.cell_size, forget_bias=1.0, state_is_tuple=True)
         with tf.name_scope('initial_state'):
-            self.cell_init_state = cell.zero_state(self.batch_size, dtype=tf.float32)
+            self.cell_init_state = lstm_cell.zero_state(self.batch_size, dtype=tf.float32)
         self.cell_outputs, self.cell_final_state = tf.nn.dynamic_rnn(
-            cell, self.l_in_y, initial_state=self.cell_init_state, time_major=False)
+            lstm_cell, self.l_in_y, initial_state=self.cell_init_state, time_major=False)
 
     def add_output_layer(self):
         # shape = (batch * steps, cell_size)
         l_out_x = tf.reshape(self.cell_outputs, [-1, self.cell_size], name='2_2D')
-        # the notes page used tf.layers.dense, whose default initializer is Glorot uniform
-        init = tf.glorot_uniform_initializer() if CELL == "rnn" else None
-        Ws_out = self._weight_variable([self.cell_size, self.output_size], initializer=init)
+        Ws_out = self._weight_variable([self.cell_size, self.output_size])
         bs_out = self._bias_variable([self.output_size, ])
         # shape = (batch * steps, output_size)
         with tf.name_scope('Wx_plus_b'):
             self.pred = tf.matmul(l_out_x, Ws_out) + bs_out
 
     def compute_cost(self):
-        if CELL == "rnn":
-            # the notes page: tf.losses.mean_squared_error over every step
-            self.cost = tf.losses.mean_squared_error(
-                labels=tf.reshape(self.ys, [-1, 1]), predictions=self.pred)
-        else:
-            # TF1: tf.contrib.legacy_seq2seq.sequence_loss_by_example with one flattened "time step",
-            # unit weights and average_across_timesteps=True: each example's loss is its squared error
-            # (its division by the sum of the weights divides by 1), so the sum is the squared error.
-            pred = tf.reshape(self.pred, [-1], name='reshape_pred')
-            target = tf.reshape(self.ys, [-1], name='reshape_target')
-            with tf.name_scope('losses'):
-                losses = self.ms_error(target, pred)
-            with tf.name_scope('average_cost'):
-                self.cost = tf.div(
-                    tf.reduce_sum(losses, name='losses_sum'),
-                    self.batch_size,
-                    name='average_cost')
+        # TF1: tf.contrib.legacy_seq2seq.sequence_loss_by_example with one flattened "time step",
+        # unit weights and average_across_timesteps=True: each example's loss is its squared error
+        # (its division by the sum of the weights divides by 1), so the sum is the squared error.
+        pred = tf.reshape(self.pred, [-1], name='reshape_pred')
+        target = tf.reshape(self.ys, [-1], name='reshape_target')
+        with tf.name_scope('losses'):
+            losses = self.ms_error(target, pred)
+        with tf.name_scope('average_cost'):
+            self.cost = tf.div(
+                tf.reduce_sum(losses, name='losses_sum'),
+                self.batch_size,
+                name='average_cost')
         tf.summary.scalar('cost', self.cost)
 
-    @staticmethod
-    def ms_error(labels, logits):
-        return tf.square(tf.subtract(labels, logits))  # TF1: tf.sub
+    def ms_error(self, y_target, y_pre):
+        return tf.square(tf.subtract(y_target, y_pre))  # TF1: tf.sub
 
-    def _weight_variable(self, shape, name='weights', initializer=None):
-        if initializer is None:
-            initializer = tf.random_normal_initializer(mean=0., stddev=1.,)
+    def _weight_variable(self, shape, name='weights'):
+        initializer = tf.random_normal_initializer(mean=0., stddev=1.,)
         return tf.get_variable(shape=shape, initializer=initializer, name=name)
 
     def _bias_variable(self, shape, name='biases'):
         initializer = tf.constant_initializer(0.1)
         return tf.get_variable(name=name, shape=shape, initializer=initializer)
+
+
+# ------------------------------------------------------------- the notes page: BasicRNNCell (--cell rnn)
+def show_data():
+    """The notes page's first figure: the input sin and the target cos over [0, 2*pi]."""
+    import matplotlib.pyplot as plt
+    steps = np.linspace(0, np.pi * 2, 100, dtype=np.float32)
+    x_np = np.sin(steps)
+    y_np = np.cos(steps)
+    plt.plot(steps, y_np, 'r-', label='target (cos)')
+    plt.plot(steps, x_np, 'b-', label='input (sin)')
+    plt.legend(loc='best')
+    print("--show: close the data window to start training (as on the page)")
+    plt.show()
+
+
+def get_window_batch():
+    """The notes page's data: step k is the window [k*pi, (k+1)*pi] sampled at TIME_STEP points
+    (row i of a batch of more than one is window k+i). Same return values as get_batch()."""
+    global BATCH_START
+    starts = (BATCH_START + np.arange(BATCH_SIZE))[:, np.newaxis] * np.pi   # start, end = step*pi, (step+1)*pi
+    xs = starts + np.linspace(0, np.pi, TIME_STEPS)[np.newaxis, :]
+    BATCH_START += 1
+    return [np.sin(xs)[:, :, np.newaxis], np.cos(xs)[:, :, np.newaxis], xs]
+
+
+class RNNRegression(LSTMRNN):
+    """The notes page's model in LSTMRNN's shape: no input layer, a BasicRNNCell, tf.layers.dense,
+    and tf.losses.mean_squared_error over every step. Only what differs is overridden."""
+
+    def add_input_layer(self):
+        self.l_in_y = self.xs          # the page feeds the sin values straight into the cell
+
+    def add_cell(self):
+        rnn_cell = tf.nn.rnn_cell.BasicRNNCell(num_units=self.cell_size)  # TF1: tf.contrib.rnn
+        self.cell_init_state = rnn_cell.zero_state(batch_size=self.batch_size, dtype=tf.float32)
+        self.cell_outputs, self.cell_final_state = tf.nn.dynamic_rnn(
+            rnn_cell, self.l_in_y, initial_state=self.cell_init_state, time_major=False)
+
+    def add_output_layer(self):
+        outs2D = tf.reshape(self.cell_outputs, [-1, self.cell_size])
+        self.pred = tf.layers.dense(outs2D, self.output_size)   # Glorot weights, zero bias
+
+    def compute_cost(self):
+        self.cost = tf.losses.mean_squared_error(labels=tf.reshape(self.ys, [-1, 1]), predictions=self.pred)
+        tf.summary.scalar('cost', self.cost)
+
+
+# ------------------------------------------------------------------------- 训练 LSTMRNN (training)
+def apply_flags(args):
+    """Set the page's constants from the flags (the page's code reads them as globals) and start the
+    data at x = 0. main() calls it once; the tests call it too."""
+    global BATCH_START, TIME_STEPS, BATCH_SIZE, CELL_SIZE, LR, STEPS
+    BATCH_START = 0
+    TIME_STEPS, BATCH_SIZE, CELL_SIZE, LR = args.time_steps, args.batch_size, args.cell_size, args.lr
+    STEPS = min(args.steps, args.max_steps) if args.max_steps else args.steps
+
+
+def main(args):
+    apply_flags(args)
+    if args.cell == "rnn":    # the notes page: its own model, data windows and line style
+        Model, next_batch, pred_style = RNNRegression, get_window_batch, 'b-'
+    else:                     # Morvan's page
+        Model, next_batch, pred_style = LSTMRNN, get_batch, 'b--'
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+
+    with tf.Graph().as_default():
+        tf.set_random_seed(args.seed)
+        # 搭建 LSTMRNN 模型
+        model = Model(TIME_STEPS, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, BATCH_SIZE)
+        merged = tf.summary.merge_all()
+        sess = tf.Session(config=config)
+        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
+        sess.run(tf.global_variables_initializer())  # TF1: tf.initialize_all_variables()
+        plt = live_plot(show_data if args.cell == "rnn" else None) if args.show and not args.no_plot else None
+
+        costs, windows = [], []  # windows: row 0 of each batch (x, cos, prediction), for the figure
+        start = time.time()
+        try:
+            for i in range(STEPS):
+                seq, res, xs = next_batch()  # 提取 batch data
+                if i == 0:
+                    feed_dict = {model.xs: seq, model.ys: res}
+                else:
+                    feed_dict = {model.xs: seq, model.ys: res,
+                                 model.cell_init_state: state}  # 保持 state 的连续性
+                # 训练 (the `cost` summary comes from the same run)
+                _, cost, state, pred, summary = sess.run(
+                    [model.train_op, model.cost, model.cell_final_state, model.pred, merged],
+                    feed_dict=feed_dict)
+                if not math.isfinite(cost):
+                    stop("the training cost is %s at step %d; lower the learning rate (--lr)" % (cost, i + 1))
+                costs.append(float(cost))
+                windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
+                if writer is not None:
+                    writer.add_summary(summary, i)
+                if plt is not None:
+                    plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS], pred_style)
+                    plt.ylim((-1.2, 1.2))
+                    plt.draw()
+                    plt.pause(0.05)
+                # 打印 cost 结果
+                if i % 20 == 0:
+                    print('cost: ', round(cost, 4))
+            wall = time.time() - start
+
+            # Not on the page: predict the next TEST_BATCHES batches (state carried on, no training).
+            sq_errors = []
+            for _ in range(TEST_BATCHES):
+                seq, res, _ = next_batch()
+                pred, state = sess.run([model.pred, model.cell_final_state],
+                                       {model.xs: seq, model.cell_init_state: state})
+                sq_errors.append((pred.reshape(-1) - res.reshape(-1)) ** 2)
+            test_mse = float(np.mean(sq_errors))
+            print('test mse (next %d batches, not trained on): %.4f' % (TEST_BATCHES, test_mse))
+            if not args.no_plot:
+                if plt is not None:
+                    plt.ioff()
+                save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, pred_style, args.cell == "rnn",
+                            live=plt is not None)
+        except KeyboardInterrupt:
+            print("\nInterrupted.")
+            raise SystemExit(130)
+        finally:
+            if writer is not None:
+                writer.close()
+            sess.close()
+
+    metrics = {
+        "script": "lstm_regression.py", "variant": args.cell, "steps": STEPS,
+        "wall_seconds": round(wall, 3), "final_train_loss": costs[-1], "test_mse": test_mse,
+        "examples_per_second": round(STEPS * BATCH_SIZE / wall, 1),
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
 
 
 # ------------------------------------------------------------------------- helpers (not on the page)
@@ -289,15 +406,23 @@ def write_atomically(path, write):
     os.replace(tmp, path)
 
 
-def save_figure(path, windows, costs, live):
+def save_figure(path, windows, costs, pred_style, data_panel, live):
+    """The last training windows and the cost curve; data_panel adds the notes page's first figure."""
     import matplotlib
     if not live:
         matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
     import matplotlib.pyplot as plt
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    fig, axes = plt.subplots(1, 3 if data_panel else 2, figsize=(18 if data_panel else 12, 4.5))
+    if data_panel:
+        steps = np.linspace(0, np.pi * 2, 100, dtype=np.float32)
+        axes[0].plot(steps, np.cos(steps), 'r-', label='target (cos)')
+        axes[0].plot(steps, np.sin(steps), 'b-', label='input (sin)')
+        axes[0].legend(loc='best')
+        axes[0].set_title('the data (the page\'s first figure)')
+    ax1, ax2 = axes[-2:]
     for k, (xs, res, pred) in enumerate(windows):
         ax1.plot(xs, res, 'r', label='target (cos)' if k == 0 else None)
-        ax1.plot(xs, pred, 'b--', label='prediction' if k == 0 else None)
+        ax1.plot(xs, pred, pred_style, label='prediction' if k == 0 else None)
     ax1.set_ylim((-1.2, 1.2))
     ax1.set_title('last %d training windows (row 0 of each batch)' % len(windows))
     ax1.set_xlabel('x')
@@ -312,96 +437,26 @@ def save_figure(path, windows, costs, live):
     print("Saved figure to %s" % path)
 
 
-def live_plot():
-    """The page's live plot (cos red, prediction dashed blue), or None where no window can open."""
+def live_plot(first_figure=None):
+    """The page's live plot (after first_figure, if any), or None where no window can open."""
     import matplotlib
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
             and not os.environ.get("WAYLAND_DISPLAY"):
         print("--show: no display here, so no live plot (the PNG is still saved)", file=sys.stderr)
         return None
     import matplotlib.pyplot as plt
+    if first_figure is not None:
+        first_figure()
     plt.ion()
     plt.figure(1, figsize=(12, 5))
     plt.show()
     return plt
 
 
-# ------------------------------------------------------------------------- 训练 LSTMRNN (training)
-def main(args):
-    global BATCH_START, TIME_STEPS, BATCH_SIZE, CELL_SIZE, LR, STEPS, CELL
-    BATCH_START = 0
-    TIME_STEPS, BATCH_SIZE, CELL_SIZE = args.time_steps, args.batch_size, args.cell_size
-    LR, STEPS, CELL = args.lr, args.steps, args.cell
-    steps = min(STEPS, args.max_steps) if args.max_steps else STEPS
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
-    print(device)
-
-    with tf.Graph().as_default():
-        tf.set_random_seed(args.seed)
-        # 搭建 LSTMRNN 模型
-        model = LSTMRNN(TIME_STEPS, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, BATCH_SIZE)
-        merged = tf.summary.merge_all()
-        sess = tf.Session(config=config)
-        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
-        sess.run(tf.global_variables_initializer())  # TF1: tf.initialize_all_variables()
-        plt = live_plot() if args.show and not args.no_plot else None
-
-        costs, windows = [], []  # windows: row 0 of each batch (x, cos, prediction), for the figure
-        start = time.time()
-        for i in range(steps):
-            seq, res, xs = get_batch()  # 提取 batch data
-            if i == 0:
-                feed_dict = {model.xs: seq, model.ys: res}
-            else:
-                feed_dict = {model.xs: seq, model.ys: res,
-                             model.cell_init_state: state}  # 保持 state 的连续性
-            # 训练 (the `cost` summary comes from the same run)
-            _, cost, state, pred, summary = sess.run(
-                [model.train_op, model.cost, model.cell_final_state, model.pred, merged],
-                feed_dict=feed_dict)
-            costs.append(float(cost))
-            windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
-            if writer is not None:
-                writer.add_summary(summary, i)
-            if plt is not None:
-                plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS], 'b--')
-                plt.ylim((-1.2, 1.2))
-                plt.draw()
-                plt.pause(0.05)
-            # 打印 cost 结果
-            if i % 20 == 0:
-                print('cost: ', round(cost, 4))
-        wall = time.time() - start
-
-        # Not on the page: predict the next TEST_BATCHES batches (state carried on, no training).
-        sq_errors = []
-        for _ in range(TEST_BATCHES):
-            seq, res, _ = get_batch()
-            pred, state = sess.run([model.pred, model.cell_final_state],
-                                   {model.xs: seq, model.cell_init_state: state})
-            sq_errors.append((pred.reshape(-1) - res.reshape(-1)) ** 2)
-        test_mse = float(np.mean(sq_errors))
-        print('test mse (next %d batches, not trained on): %.4f' % (TEST_BATCHES, test_mse))
-        if writer is not None:
-            writer.close()
-        sess.close()
-
-    if plt is not None:
-        plt.ioff()
-    if not args.no_plot:
-        save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, live=plt is not None)
-    metrics = {
-        "script": "lstm_regression.py", "variant": CELL, "steps": steps,
-        "wall_seconds": round(wall, 3), "final_train_loss": costs[-1], "test_mse": test_mse,
-        "examples_per_second": round(steps * BATCH_SIZE / wall, 1),
-        "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
 
 
 if __name__ == '__main__':

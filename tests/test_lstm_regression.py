@@ -9,18 +9,15 @@ from conftest import run_script, tensorboard_scalars
 
 
 def set_page_constants(cell="lstm"):
-    args = reg.parse_args(["--cell", cell])
-    reg.CELL = cell
-    reg.BATCH_START = 0
-    reg.TIME_STEPS, reg.BATCH_SIZE, reg.CELL_SIZE, reg.LR = (
-        args.time_steps, args.batch_size, args.cell_size, args.lr)
+    reg.apply_flags(reg.parse_args(["--cell", cell]))     # what main() does first
 
 
 @pytest.mark.parametrize("cell", ["lstm", "rnn"])
 def test_get_batch_rows_continue_from_one_batch_to_the_next(cell):
     set_page_constants(cell)
-    seq1, res1, xs1 = reg.get_batch()
-    seq2, res2, xs2 = reg.get_batch()
+    next_batch = reg.get_window_batch if cell == "rnn" else reg.get_batch
+    seq1, res1, xs1 = next_batch()
+    seq2, res2, xs2 = next_batch()
     assert seq1.shape == (reg.BATCH_SIZE, reg.TIME_STEPS, 1) and res1.shape == seq1.shape
     np.testing.assert_allclose(seq1[:, :, 0], np.sin(xs1))
     np.testing.assert_allclose(res2[:, :, 0], np.cos(xs2))
@@ -83,6 +80,24 @@ def test_rnn_cell_runs_the_notes_page_model(tmp_path, capsys):
     assert len(tensorboard_scalars(tmp_path / "logs")["cost/cost"]) == 3    # README: `cost/cost`
     names = [n.name for n in reg.tf.get_default_graph().get_operations()]  # built in its own graph
     assert not any(n.startswith("in_hidden/") for n in names)
+
+
+def test_the_notes_page_model_is_its_own_class_with_the_pages_layers(tf):
+    set_page_constants("rnn")
+    model = reg.RNNRegression(reg.TIME_STEPS, 1, 1, reg.CELL_SIZE, reg.BATCH_SIZE)
+    assert isinstance(model, reg.LSTMRNN) and "__init__" not in vars(reg.RNNRegression)  # only the layers differ
+    variables = {v.name: v for v in tf.global_variables()}
+    assert not any(name.startswith("in_hidden/") for name in variables)     # no input layer
+    assert any("basic_rnn_cell" in name for name in variables)
+    bias = [v for name, v in variables.items() if name.startswith("out_hidden/") and "bias" in name]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(bias[0]).tolist() == [0.0]      # tf.layers.dense starts its bias at 0 (Morvan's: 0.1)
+    # Morvan's class is untouched by it: its own input layer and a 0.1 bias
+    with tf.Graph().as_default():
+        set_page_constants("lstm")
+        reg.LSTMRNN(reg.TIME_STEPS, 1, 1, reg.CELL_SIZE, reg.BATCH_SIZE)
+        assert any(v.name == "in_hidden/weights:0" for v in tf.global_variables())
 
 
 def test_command_line_run_writes_metrics_plot_and_tensorboard(tmp_path):
