@@ -397,8 +397,8 @@ def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
 
 
 class Checkpoints(object):
-    """--save_path / --restore: a tf.train.Saver over every variable (the global step included), and
-    beside it checkpoint.json, the script and flags that shape the model, checked by --restore."""
+    """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
+    what built the model (the script, the flags that shape it), which --restore checks first."""
 
     def __init__(self, args, model):
         self.args, self.model = args, model
@@ -421,21 +421,26 @@ class Checkpoints(object):
                  % (folder, saved["script"], self.model["script"]))
         differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
         if differ:
-            stop("the checkpoint in %s was saved with %s (this run: %s): add %s to resume it, or give "
-                 "another --save_path" % (folder, " ".join("%s %s" % (k, saved[k]) for k in differ),
-                                         " ".join("%s %s" % (k, self.model[k]) for k in differ),
-                                         " ".join("%s %s" % (k, saved[k]) for k in differ)))
+            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
+            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
+                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
+                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
+                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
         try:
+            saved_shapes = dict(tf.train.list_variables(latest))
+            if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
+                   for v in sess.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)):
+                stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
+                     "give another --save_path" % latest)
             self.saver.restore(sess, latest)
-        except (tf.errors.NotFoundError, tf.errors.InvalidArgumentError):
-            stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
-                 "give another --save_path" % latest)
         except (tf.errors.OpError, ValueError) as e:
-            stop("cannot read the checkpoint %s (%s); give another --save_path, or delete %s to start over"
-                 % (latest, type(e).__name__, folder))
+            stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
+                 "to start over" % (latest, type(e).__name__, folder))
         print("Restored %s" % latest)
 
     def save(self, sess, global_step):
+        """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
+        diverged one (max_to_keep=2 keeps the one before too)."""
         if self.saver is not None:
             os.makedirs(self.args.save_path, exist_ok=True)
             path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),

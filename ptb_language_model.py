@@ -494,6 +494,66 @@ class Progress(object):
         sys.stdout.flush()
 
 
+class Checkpoints(object):
+    """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
+    what built the model (the script, the flags that shape it), which --restore checks first."""
+
+    def __init__(self, args, model):
+        self.args, self.model = args, model
+        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def restore(self, sess):
+        if not self.args.restore:
+            return
+        folder = self.args.save_path
+        latest = tf.train.latest_checkpoint(folder)
+        if latest is None:
+            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
+        try:
+            with open(os.path.join(folder, "checkpoint.json")) as f:
+                saved = json.load(f)
+        except (OSError, ValueError):
+            saved = {}              # an older or hand-made checkpoint: the restore below checks it
+        if saved.get("script", self.model["script"]) != self.model["script"]:
+            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
+                 % (folder, saved["script"], self.model["script"]))
+        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
+        if differ:
+            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
+            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
+                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
+                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
+                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
+        try:
+            saved_shapes = dict(tf.train.list_variables(latest))
+            if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
+                   for v in sess.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)):
+                stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
+                     "give another --save_path" % latest)
+            self.saver.restore(sess, latest)
+        except (tf.errors.OpError, ValueError) as e:
+            stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
+                 "to start over" % (latest, type(e).__name__, folder))
+        print("Restored %s" % latest)
+
+    def save(self, sess, global_step):
+        """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
+        diverged one (max_to_keep=2 keeps the one before too)."""
+        if self.saver is not None:
+            os.makedirs(self.args.save_path, exist_ok=True)
+            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
+                                   global_step=global_step)
+            write_atomically(os.path.join(self.args.save_path, "checkpoint.json"),
+                             lambda tmp: open(tmp, "w").write(json.dumps(self.model, indent=2) + "\n"))
+            print("Saved checkpoint %s" % path)
+
+
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
+
+
 class Diverged(Exception):
     """A training batch gave a loss that is not a finite number."""
 
@@ -526,8 +586,7 @@ def main(args):
                 raise reader.PTBDataError("the %s split has %d words, too few for one batch of %d x %d; "
                                           "lower --batch_size or --num_steps" % (name, len(data), b, n))
     except reader.PTBDataError as e:
-        print("error: %s" % e, file=sys.stderr)
-        sys.exit(2)
+        stop(e)
     print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
           % (vocab_size, len(train_data), len(valid_data), len(test_data)))
 
@@ -555,13 +614,9 @@ def main(args):
         epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
         epoch_update = tf.assign_add(epoch_var, 1)
         init = tf.global_variables_initializer()
-        saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
-
-    def save(sess):
-        if saver is not None:
-            os.makedirs(args.save_path, exist_ok=True)
-            print("Saved checkpoint %s" % saver.save(sess, os.path.join(args.save_path, "model.ckpt"),
-                                                     global_step=sess.run(epoch_var)))
+        ckpt = Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
+                                  "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
+                                  "--unroll": args.unroll, "vocabulary": vocab_size})
 
     writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
     history = []
@@ -570,14 +625,9 @@ def main(args):
     train_words = train_seconds = eval_seconds = 0.0
     with tf.Session(graph=graph, config=session_conf) as sess:
         sess.run(init)
+        ckpt.restore(sess)
         if args.restore:
-            latest = tf.train.latest_checkpoint(args.save_path)
-            if latest is None:
-                print("error: no checkpoint in %s to --restore; train once with --save_path %s first"
-                      % (args.save_path, args.save_path), file=sys.stderr)
-                sys.exit(2)
-            saver.restore(sess, latest)
-            print("Restored %s (%d epochs done)" % (latest, sess.run(epoch_var)))
+            print("(%d epochs done)" % sess.run(epoch_var))
 
         def log_loss(step, cost):
             scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
@@ -609,7 +659,7 @@ def main(args):
                 scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
                 history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
                 sess.run(epoch_update)
-                save(sess)
+                ckpt.save(sess, sess.run(epoch_var))
 
             # 最后使用测试数据测试模型效果 (the page measured the validation data here)
             test_perplexity, _, seconds = run_epoch(sess, eval_model, test_data, tf.no_op(), False,
@@ -621,19 +671,23 @@ def main(args):
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
         except Diverged as e:
-            print("error: %s; lower the learning rate (--learning_rate)%s"
-                  % (e, ", the last checkpoint is kept" if saver is not None else ""), file=sys.stderr)
-            sys.exit(2)
+            stop("%s; lower the learning rate (--learning_rate)%s"
+                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
         except KeyboardInterrupt:
-            print("\nInterrupted; the checkpoint resumes at the start of this epoch.")
-            save(sess)
+            print("\nInterrupted%s." % ("; the checkpoint resumes at the start of this epoch"
+                                        if args.save_path else ""))
+            ckpt.save(sess, sess.run(epoch_var))
             raise SystemExit(130)
     wall = time.time() - start
     if writer is not None:
         writer.close()
     if not args.no_plot and history:
-        save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
-                    args.show)
+        try:
+            save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
+                        args.show)
+        except KeyboardInterrupt:
+            print("\nInterrupted; no figure saved.")
+            raise SystemExit(130)
     metrics = {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
         "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),

@@ -1,0 +1,162 @@
+"""Long runs are protected: a diverging loss stops the run, a checkpoint says what built it and is never
+overwritten by a broken run, and Ctrl-C ends cleanly (saving a checkpoint where --save_path is given)."""
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+import bilstm_mnist as bi
+import lstm_mnist_classify as cls
+import lstm_regression as reg
+import lstm_sin_predict as sp
+import ptb_language_model as ptb
+from conftest import ROOT, run_script
+from mnist_files import learnable_idx
+
+
+@pytest.fixture(scope="module")
+def mnist_dir(tmp_path_factory):
+    return learnable_idx(str(tmp_path_factory.mktemp("mnist")), n_train=200, n_test=30)
+
+
+def one_error_line(capsys):
+    err = capsys.readouterr().err
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def checkpoint_files(folder):
+    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(folder))}
+
+
+# ---------------------------------------------------------------------------------- divergence
+@pytest.mark.parametrize("module,flags,lr_flag", [
+    (reg, ["--lr", "1e30"], "--lr"),
+    (sp, ["--learning_rate", "3e38", "--train_examples", "1000"], "--learning_rate"),
+    (sp, ["--variant", "dense", "--learning_rate", "1e30"], "--learning_rate"),
+])
+def test_a_diverging_loss_stops_the_run_with_one_line(module, flags, lr_flag, capsys):
+    with pytest.raises(SystemExit) as e:
+        module.main(module.parse_args(flags + ["--max_steps", "30", "--no_plot"]))
+    line = one_error_line(capsys)
+    assert e.value.code == 2
+    assert "is nan at step" in line or "is inf at step" in line
+    assert "lower the learning rate (%s)" % lr_flag in line
+
+
+@pytest.mark.parametrize("module", [cls, bi])
+def test_mnist_divergence_keeps_the_last_good_checkpoint(module, mnist_dir, tmp_path, capsys):
+    ckpt = tmp_path / "ckpt"
+    common = ["--data_dir", mnist_dir, "--batch_size", "20", "--no_plot", "--save_path", str(ckpt)]
+    module.main(module.parse_args(common + ["--epochs", "1"]))
+    before = checkpoint_files(ckpt)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:
+        module.main(module.parse_args(common + ["--epochs", "3", "--restore", "--learning_rate", "3e38"]))
+    line = one_error_line(capsys)
+    assert e.value.code == 2 and "at step" in line and "the last checkpoint is kept" in line
+    assert checkpoint_files(ckpt) == before          # not one byte of the good checkpoint changed
+
+
+# ---------------------------------------------------------------------------------- checkpoints
+def test_restore_names_the_flags_that_built_the_checkpoint(mnist_dir, tmp_path, capsys):
+    ckpt = tmp_path / "ckpt"
+    cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "1", "--no_plot", "--save_path", str(ckpt)]))
+    assert json.loads((ckpt / "checkpoint.json").read_text()) == {
+        "script": "lstm_mnist_classify.py", "--variant": "stacked", "--hidden_units1": 30}
+    # from the command line: another first layer
+    r = run_script("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--no_plot", "--save_path", str(ckpt),
+                   "--restore", "--hidden_units1", "20")
+    errors = [l for l in r.stderr.splitlines() if "error:" in l]   # TensorFlow's own start-up lines aside
+    assert r.returncode == 2 and len(errors) == 1 and "Traceback" not in r.stderr
+    assert errors[0] == ("error: the checkpoint in %s was saved with --hidden_units1 30 (this run: "
+                         "--hidden_units1 20): add --hidden_units1 30 to resume it, or give another "
+                         "--save_path" % ckpt)
+    assert "epoch:" not in r.stdout                      # refused before any training
+    # another script's checkpoint
+    with pytest.raises(SystemExit):
+        bi.main(bi.parse_args(["--data_dir", mnist_dir, "--no_plot", "--save_path", str(ckpt), "--restore"]))
+    assert "was saved by lstm_mnist_classify.py, not bilstm_mnist.py" in one_error_line(capsys)
+    # no checkpoint.json (an older checkpoint): the variables themselves disagree
+    (ckpt / "checkpoint.json").unlink()
+    with pytest.raises(SystemExit):
+        cls.main(cls.parse_args(["--data_dir", mnist_dir, "--no_plot", "--save_path", str(ckpt), "--restore",
+                                 "--hidden_units1", "20"]))
+    assert "was saved by another model" in one_error_line(capsys)
+
+
+def test_a_damaged_checkpoint_is_one_line(mnist_dir, tmp_path, capsys):
+    ckpt = tmp_path / "ckpt"
+    cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "1", "--no_plot", "--save_path", str(ckpt)]))
+    capsys.readouterr()
+    for data in ckpt.glob("model.ckpt-1.data-*"):
+        data.write_bytes(b"\0" * 100)
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(["--data_dir", mnist_dir, "--no_plot", "--save_path", str(ckpt), "--restore"]))
+    line = one_error_line(capsys)
+    assert e.value.code == 2 and "cannot read the checkpoint" in line and "damaged" in line
+
+
+# ---------------------------------------------------------------------------------- Ctrl-C
+def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path):
+    ckpt = tmp_path / "ckpt"
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
+                          "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    for line in p.stdout:                 # wait until training is under way, then press Ctrl-C
+        if line.startswith("epoch: 3"):
+            p.send_signal(signal.SIGINT)
+            break
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130 and "Traceback" not in err, err
+    assert "Interrupted." in out and "Saved checkpoint" in out
+    assert (ckpt / "checkpoint.json").exists()
+
+
+def test_ctrl_c_during_evaluation_still_saves_the_trained_model(mnist_dir, tmp_path, monkeypatch, capsys):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cls, "evaluate", interrupted)
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "3", "--no_plot",
+                                 "--save_path", str(tmp_path / "ckpt")]))
+    out = capsys.readouterr().out
+    assert e.value.code == 130 and "Interrupted." in out and "model.ckpt-3" in out
+
+
+@pytest.mark.parametrize("module,flags", [(cls, ["--max_steps", "2"]), (sp, ["--max_steps", "2",
+                                                                               "--train_examples", "400"]),
+                                          (reg, ["--max_steps", "2"])])
+def test_ctrl_c_while_plotting_leaves_no_half_figure(module, flags, mnist_dir, tmp_path, monkeypatch, capsys):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(module, "save_figure", interrupted)
+    if module is cls:
+        flags = flags + ["--data_dir", mnist_dir]
+    with pytest.raises(SystemExit) as e:
+        module.main(module.parse_args(flags + ["--plot", str(tmp_path / "p.png")]))
+    assert e.value.code == 130 and "Interrupted" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_while_sampling_saves_the_ptb_checkpoint(tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "ptb"
+    corpus.mkdir()
+    text = " the cat sat on the mat \n a dog ate the cat \n"
+    for split, times in [("train", 40), ("valid", 8), ("test", 8)]:
+        (corpus / ("ptb.%s.txt" % split)).write_text(text * times)
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(ptb, "sample_words", interrupted)
+    with pytest.raises(SystemExit) as e:
+        ptb.main(ptb.parse_args(["--model", "test", "--data_path", str(corpus), "--no_plot", "--sample", "5",
+                                 "--save_path", str(tmp_path / "ckpt"), "--epochs", "1"]))
+    out = capsys.readouterr().out
+    assert e.value.code == 130 and "Interrupted" in out and "TEST perplexity" in out
+    assert json.loads((tmp_path / "ckpt" / "checkpoint.json").read_text())["--model"] == "test"
