@@ -1,12 +1,16 @@
 """lstm_mnist_classify.py and bilstm_mnist.py end to end on tiny MNIST files written by the tests."""
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
-from conftest import run_script, tensorboard_scalars
+from conftest import ROOT, run_script, tensorboard_scalars
 from mnist_files import NAMES, idx_bytes, learnable_idx
 
 
@@ -30,6 +34,22 @@ def test_page_defaults():
     assert (a.training_iters, a.n_hidden_units, a.batch_size) == (100000, 128, 128)
     a = bi.parse_args([])
     assert (a.layers, a.bw_output, a.epochs, a.hidden_units1) == (2, "page", 50, 30)
+
+
+def test_each_page_feeds_its_own_pixel_scale(mnist_dir):
+    """The guide (Ⅲ, Ⅳ, Ⅴ) feeds the CSV's 0-255 values; the notes page TF1's [0, 1] images."""
+    from data import input_data
+    assert cls.parse_args([]).pixels == "raw" and bi.parse_args(["--layers", "1"]).pixels == "raw"
+    assert cls.parse_args(["--variant", "projected"]).pixels == "unit"
+    assert cls.parse_args(["--variant", "projected", "--pixels", "raw"]).pixels == "raw"
+    mnist = input_data.read_data_sets(mnist_dir, one_hot=True, dtype=np.uint8, validation_size=0)
+    for module in (cls, bi):
+        X_train, y_train = module.generate_data(mnist, "raw")
+        assert X_train.shape == (200, 28, 28) and X_train.dtype == np.float32 and X_train.max() == 255.0
+        np.testing.assert_array_equal(X_train.reshape(200, -1), mnist.train.images)   # the values, unscaled
+        unit, _ = module.generate_data(mnist, "unit")
+        np.testing.assert_allclose(unit * 255, X_train, rtol=1e-6)
+        assert unit.max() == 1.0
 
 
 @pytest.mark.parametrize("variant", ["stacked", "projected"])
@@ -134,9 +154,16 @@ def test_command_line_runs(mnist_dir, tmp_path):
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_accuracy",
                 "examples_per_second", "device"]:
         assert key in m
-    r = run_script("bilstm_mnist.py", "--data_dir", mnist_dir, "--max_steps", "2", "--no_plot")
+    # bilstm_mnist.py stands alone: copied to a folder with only data/ beside it, it runs
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(os.path.join(ROOT, "bilstm_mnist.py"), alone)
+    shutil.copytree(os.path.join(ROOT, "data"), alone / "data", ignore=shutil.ignore_patterns("mnist", "ptb"))
+    r = subprocess.run([sys.executable, str(alone / "bilstm_mnist.py"), "--data_dir", mnist_dir,
+                        "--max_steps", "2", "--no_plot"], capture_output=True, text=True, cwd=str(alone),
+                       env=dict(os.environ, PYTHONPATH=""), timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "test accuracy:" in r.stdout
+    assert "test accuracy:" in r.stdout and "pixels 0-255 (raw)" in r.stdout
 
 
 def test_missing_data_offline_from_the_command_line(tmp_path):
