@@ -409,21 +409,144 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
     return np.exp(total_costs / max(iters, 1)), iters * model.batch_size, progress.seconds()
 
 
-def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_every=10.0):
-    """n words drawn one at a time from a batch-1, one-step model's softmax, starting after `first`."""
-    word_to_id = {w: i for i, w in id_to_word.items()}
-    state = session.run(model.initial_state)
-    word = word_to_id.get(first, 0)
-    words = []
-    progress = Progress(n, "sampling", progress_every)
-    for _ in range(n):
-        probs, state = session.run([model.probs, model.final_state],
-                                   {model.input_data: [[word]], model.initial_state: state})
-        p = probs[0].astype(np.float64)
-        word = int(rng.choice(len(p), p=p / p.sum()))
-        words.append(id_to_word[word])
-        progress.update(len(words))
-    return " ".join(words)
+# ------------------------------------------------------------- main
+def main(args):
+    start = time.time()
+    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(args.seed)
+    config = get_config(args)
+    session_conf, device = session_config(args.cpu)
+    print(device)
+    # 获取原始数据
+    try:
+        train_data, valid_data, test_data, vocab_size, word_to_id = reader.ptb_raw_data(
+            args.data_path, return_vocab=True)
+        for name, data, b, n in [("training", train_data, config.batch_size, config.num_steps),
+                                 ("validation", valid_data, config.valid_batch_size or config.batch_size,
+                                  config.valid_num_steps or config.num_steps),
+                                 ("test", test_data, EVAL_BATCH_SIZE, EVAL_NUM_STEP)]:
+            if reader.epoch_size(data, b, n) <= 0:
+                raise reader.PTBDataError("the %s split has %d words, too few for one batch of %d x %d; "
+                                          "lower --batch_size or --num_steps" % (name, len(data), b, n))
+    except reader.PTBDataError as e:
+        stop(e)
+    print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
+          % (vocab_size, len(train_data), len(valid_data), len(test_data)))
+
+    eval_num_steps = args.eval_num_steps or config.num_steps
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        # 定义初始化函数
+        initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
+        # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
+        with tf.variable_scope("language_model", reuse=None, initializer=initializer):
+            train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, args.unroll)
+        # 定义评测用的循环神经网络模型 (it reuses the training model's variables). The page fed it one
+        # word per call (EVAL_NUM_STEP = 1); eval_model reads batch 1 in chunks of eval_num_steps words
+        # and step_model, the page's 1 x 1 model, takes the last few words and draws --sample.
+        with tf.variable_scope("language_model", reuse=True, initializer=initializer):
+            step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, args.unroll)
+            eval_model = step_model if eval_num_steps == EVAL_NUM_STEP else \
+                PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, args.unroll)
+            if config.valid_batch_size is None:   # official configs validate with the training shape
+                valid_model, valid_tail = PTBMODEL(config.batch_size, config.num_steps, False, config,
+                                                   vocab_size, args.unroll), None
+            else:
+                valid_model, valid_tail = eval_model, step_model
+        epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
+        epoch_update = tf.assign_add(epoch_var, 1)
+        init = tf.global_variables_initializer()
+        ckpt = Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
+                                  "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
+                                  "--unroll": args.unroll, "vocabulary": vocab_size})
+
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    steps_done = 0
+    max_steps = args.max_steps
+    train_words = train_seconds = eval_seconds = 0.0
+    with tf.Session(graph=graph, config=session_conf) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        if args.restore:
+            print("(%d epochs done)" % sess.run(epoch_var))
+
+        def log_loss(step, cost):
+            scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
+
+        try:
+            # 使用训练数据训练模型
+            for i in range(sess.run(epoch_var), config.max_max_epoch):
+                if max_steps is not None and steps_done >= max_steps:
+                    break
+                lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
+                train_model.assign_lr(sess, config.learning_rate * lr_decay)
+                lr = sess.run(train_model.lr)
+                print("In iteration:%s" % (i + 1))
+                print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
+                scalar(writer, "learning_rate", float(lr), i + 1)
+                # 在所有训练数据上训练循环神经网络
+                train_perplexity, words, seconds = run_epoch(
+                    sess, train_model, train_data, train_model.train_op, True,
+                    None if max_steps is None else max_steps - steps_done, log_loss)
+                steps_done += words // (config.batch_size * config.num_steps)
+                train_words += words
+                train_seconds += seconds
+                print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
+                # 使用验证数据评测模型效果
+                valid_perplexity, _, seconds = run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
+                                                         tail_model=valid_tail)
+                eval_seconds += seconds
+                print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
+                scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
+                history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
+                sess.run(epoch_update)
+                ckpt.save(sess, sess.run(epoch_var))
+
+            # 最后使用测试数据测试模型效果 (the page measured the validation data here)
+            test_perplexity, _, seconds = run_epoch(sess, eval_model, test_data, tf.no_op(), False,
+                                                    tail_model=step_model)
+            eval_seconds += seconds
+            print("TEST perplexity :%.3f" % test_perplexity)
+            if args.sample:
+                id_to_word = {i: w for w, i in word_to_id.items()}
+                print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
+                                                  np.random.RandomState(args.seed)))
+        except Diverged as e:
+            stop("%s; lower the learning rate (--learning_rate)%s"
+                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
+        except KeyboardInterrupt:
+            print("\nInterrupted%s." % ("; the checkpoint resumes at the start of this epoch"
+                                        if args.save_path else ""))
+            ckpt.save(sess, sess.run(epoch_var))
+            raise SystemExit(130)
+    wall = time.time() - start
+    if writer is not None:
+        writer.close()
+    if not args.no_plot and history:
+        try:
+            save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
+                        args.show)
+        except KeyboardInterrupt:
+            print("\nInterrupted; no figure saved.")
+            raise SystemExit(130)
+    metrics = {
+        "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
+        "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),
+        "train_seconds": round(train_seconds, 3), "eval_seconds": round(eval_seconds, 3),
+        "eval_num_steps": eval_num_steps,
+        "final_train_loss": math.log(history[-1][2]) if history else None,
+        "train_perplexity": history[-1][2] if history else None,
+        "valid_perplexity": history[-1][3] if history else None,
+        "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
+        "words_per_second": round(train_words / train_seconds, 1) if train_seconds else None,
+        "device": device.replace("Device: ", ""),
+    }
+    if args.metrics_json:
+        write_atomically(args.metrics_json,
+                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
+    return metrics
 
 
 # ------------------------------------------------------------- helpers (not on the page)
@@ -566,144 +689,21 @@ def scalar(writer, tag, value, step):
         writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
 
 
-# ------------------------------------------------------------- main
-def main(args):
-    start = time.time()
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config = get_config(args)
-    session_conf, device = session_config(args.cpu)
-    print(device)
-    # 获取原始数据
-    try:
-        train_data, valid_data, test_data, vocab_size, word_to_id = reader.ptb_raw_data(
-            args.data_path, return_vocab=True)
-        for name, data, b, n in [("training", train_data, config.batch_size, config.num_steps),
-                                 ("validation", valid_data, config.valid_batch_size or config.batch_size,
-                                  config.valid_num_steps or config.num_steps),
-                                 ("test", test_data, EVAL_BATCH_SIZE, EVAL_NUM_STEP)]:
-            if reader.epoch_size(data, b, n) <= 0:
-                raise reader.PTBDataError("the %s split has %d words, too few for one batch of %d x %d; "
-                                          "lower --batch_size or --num_steps" % (name, len(data), b, n))
-    except reader.PTBDataError as e:
-        stop(e)
-    print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
-          % (vocab_size, len(train_data), len(valid_data), len(test_data)))
-
-    eval_num_steps = args.eval_num_steps or config.num_steps
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        # 定义初始化函数
-        initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
-        # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
-        with tf.variable_scope("language_model", reuse=None, initializer=initializer):
-            train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, args.unroll)
-        # 定义评测用的循环神经网络模型 (it reuses the training model's variables). The page fed it one
-        # word per call (EVAL_NUM_STEP = 1); eval_model reads batch 1 in chunks of eval_num_steps words
-        # and step_model, the page's 1 x 1 model, takes the last few words and draws --sample.
-        with tf.variable_scope("language_model", reuse=True, initializer=initializer):
-            step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, args.unroll)
-            eval_model = step_model if eval_num_steps == EVAL_NUM_STEP else \
-                PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, args.unroll)
-            if config.valid_batch_size is None:   # official configs validate with the training shape
-                valid_model, valid_tail = PTBMODEL(config.batch_size, config.num_steps, False, config,
-                                                   vocab_size, args.unroll), None
-            else:
-                valid_model, valid_tail = eval_model, step_model
-        epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
-        epoch_update = tf.assign_add(epoch_var, 1)
-        init = tf.global_variables_initializer()
-        ckpt = Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
-                                  "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
-                                  "--unroll": args.unroll, "vocabulary": vocab_size})
-
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
-    history = []
-    steps_done = 0
-    max_steps = args.max_steps
-    train_words = train_seconds = eval_seconds = 0.0
-    with tf.Session(graph=graph, config=session_conf) as sess:
-        sess.run(init)
-        ckpt.restore(sess)
-        if args.restore:
-            print("(%d epochs done)" % sess.run(epoch_var))
-
-        def log_loss(step, cost):
-            scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
-
-        try:
-            # 使用训练数据训练模型
-            for i in range(sess.run(epoch_var), config.max_max_epoch):
-                if max_steps is not None and steps_done >= max_steps:
-                    break
-                lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
-                train_model.assign_lr(sess, config.learning_rate * lr_decay)
-                lr = sess.run(train_model.lr)
-                print("In iteration:%s" % (i + 1))
-                print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
-                scalar(writer, "learning_rate", float(lr), i + 1)
-                # 在所有训练数据上训练循环神经网络
-                train_perplexity, words, seconds = run_epoch(
-                    sess, train_model, train_data, train_model.train_op, True,
-                    None if max_steps is None else max_steps - steps_done, log_loss)
-                steps_done += words // (config.batch_size * config.num_steps)
-                train_words += words
-                train_seconds += seconds
-                print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
-                # 使用验证数据评测模型效果
-                valid_perplexity, _, seconds = run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
-                                                         tail_model=valid_tail)
-                eval_seconds += seconds
-                print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
-                scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
-                history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
-                sess.run(epoch_update)
-                ckpt.save(sess, sess.run(epoch_var))
-
-            # 最后使用测试数据测试模型效果 (the page measured the validation data here)
-            test_perplexity, _, seconds = run_epoch(sess, eval_model, test_data, tf.no_op(), False,
-                                                    tail_model=step_model)
-            eval_seconds += seconds
-            print("TEST perplexity :%.3f" % test_perplexity)
-            if args.sample:
-                id_to_word = {i: w for w, i in word_to_id.items()}
-                print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
-                                                  np.random.RandomState(args.seed)))
-        except Diverged as e:
-            stop("%s; lower the learning rate (--learning_rate)%s"
-                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
-        except KeyboardInterrupt:
-            print("\nInterrupted%s." % ("; the checkpoint resumes at the start of this epoch"
-                                        if args.save_path else ""))
-            ckpt.save(sess, sess.run(epoch_var))
-            raise SystemExit(130)
-    wall = time.time() - start
-    if writer is not None:
-        writer.close()
-    if not args.no_plot and history:
-        try:
-            save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
-                        args.show)
-        except KeyboardInterrupt:
-            print("\nInterrupted; no figure saved.")
-            raise SystemExit(130)
-    metrics = {
-        "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
-        "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),
-        "train_seconds": round(train_seconds, 3), "eval_seconds": round(eval_seconds, 3),
-        "eval_num_steps": eval_num_steps,
-        "final_train_loss": math.log(history[-1][2]) if history else None,
-        "train_perplexity": history[-1][2] if history else None,
-        "valid_perplexity": history[-1][3] if history else None,
-        "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
-        "words_per_second": round(train_words / train_seconds, 1) if train_seconds else None,
-        "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_every=10.0):
+    """n words drawn one at a time from a batch-1, one-step model's softmax, starting after `first`."""
+    word_to_id = {w: i for i, w in id_to_word.items()}
+    state = session.run(model.initial_state)
+    word = word_to_id.get(first, 0)
+    words = []
+    progress = Progress(n, "sampling", progress_every)
+    for _ in range(n):
+        probs, state = session.run([model.probs, model.final_state],
+                                   {model.input_data: [[word]], model.initial_state: state})
+        p = probs[0].astype(np.float64)
+        word = int(rng.choice(len(p), p=p / p.sum()))
+        words.append(id_to_word[word])
+        progress.update(len(words))
+    return " ".join(words)
 
 
 if __name__ == '__main__':
