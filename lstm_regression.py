@@ -439,7 +439,6 @@ def save_figure(path, windows, costs, pred_style, data_panel, live):
 
 def live_plot(first_figure=None):
     """The page's live plot (after first_figure, if any), or None where no window can open."""
-    import matplotlib
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
             and not os.environ.get("WAYLAND_DISPLAY"):
         print("--show: no display here, so no live plot (the PNG is still saved)", file=sys.stderr)

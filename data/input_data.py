@@ -19,7 +19,6 @@ import collections
 import gzip
 import hashlib
 import os
-import shutil
 import sys
 import tempfile
 import urllib.request

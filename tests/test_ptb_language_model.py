@@ -1,6 +1,5 @@
 """ptb_language_model.py: the book's PTB model, on tiny corpora written by the tests."""
 import json
-import os
 
 import numpy as np
 import pytest
