@@ -107,12 +107,18 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path):
     p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
                           "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    for line in p.stdout:                 # wait until training is under way, then press Ctrl-C
-        if line.startswith("epoch: 3"):
-            p.send_signal(signal.SIGINT)
-            break
-    out, err = p.communicate(timeout=120)
+                         env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                         # as from a shell: pytest-xdist's workers ignore SIGINT, and a child inherits that
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in p.stdout:             # wait until training is under way, then press Ctrl-C
+            if line.startswith("epoch: 3"):
+                p.send_signal(signal.SIGINT)
+                break
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
     assert p.returncode == 130 and "Traceback" not in err, err
     assert "Interrupted." in out and "Saved checkpoint" in out
     assert (ckpt / "checkpoint.json").exists()
