@@ -25,15 +25,18 @@ def tf():
     import tensorflow.compat.v1 as tf1
     tf1.disable_eager_execution()
     tf1.get_logger().setLevel("ERROR")   # no deprecation notices between the pages' printed lines
+    tf1.set_random_seed(0)
     return tf1
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph():
-    """Reset TensorFlow's default graph between tests (only if a test has loaded TensorFlow)."""
+    """Reset TensorFlow's default graph between tests (only if a test has loaded TensorFlow), with a
+    graph seed, so that a test's random weights are the same on every run: no result by chance."""
     yield
     if "tensorflow" in sys.modules:
         sys.modules["tensorflow"].compat.v1.reset_default_graph()
+        sys.modules["tensorflow"].compat.v1.set_random_seed(0)
 
 
 def run_script(script, *args, env=None, cwd=None):
