@@ -79,3 +79,21 @@ def test_keras2_check_names_what_to_install(monkeypatch, capsys):
     monkeypatch.setattr(util, "find_spec", real_find)
     assert reg.check_keras2(p) is None                   # this machine's set-up passes
     assert importlib.util.find_spec("tf_keras") is not None
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_outputs_without_write_permission_are_refused(script, tmp_path, monkeypatch, capsys):
+    """As root, every folder is writable, so the permission check is run with os.access saying no."""
+    module = importlib.import_module(script[:-3])
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "m.json").write_text("{}")
+    monkeypatch.setattr(module.os, "access", lambda path, mode: False)
+    cases = [(["--plot", str(tmp_path / "new" / "p.png")], "cannot be created: %s is not writable" % tmp_path),
+             (["--logdir", str(tmp_path / "logs"), "--no_plot"], "is a folder you cannot write to"),
+             (["--metrics_json", str(tmp_path / "m.json"), "--no_plot"], "is a file you cannot overwrite")]
+    for flags, message in cases:
+        with pytest.raises(SystemExit) as e:
+            module.parse_args(flags)
+        errors = [l for l in capsys.readouterr().err.splitlines() if "error:" in l]
+        assert e.value.code == 2 and len(errors) == 1 and message in errors[0], errors
+    assert (tmp_path / "m.json").read_text() == "{}" and not (tmp_path / "new").exists()
