@@ -15,6 +15,7 @@ import math
 import json
 import os
 import random
+import signal
 import sys
 import time
 import warnings
@@ -185,6 +186,7 @@ def parse_args(argv=None):
 
 if __name__ == "__main__":
     FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
 
 import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
 
@@ -535,5 +537,22 @@ def check_finite(loss, step):
         raise Diverged("the training loss is %s at step %d" % (loss, step))
 
 
+CTRL_C = []   # the Ctrl-Cs received
+
+
+def ctrl_c(signum, frame):
+    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: while TensorFlow
+    builds a graph, its C++ layer can turn that KeyboardInterrupt into a RuntimeError."""
+    CTRL_C.append(signum)
+    raise KeyboardInterrupt
+
+
 if __name__ == '__main__':
-    main(FLAGS)
+    signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        main(FLAGS)
+    except (KeyboardInterrupt, RuntimeError):   # outside training's own handler: data, graph building
+        if not CTRL_C:
+            raise                               # a RuntimeError of its own: show it
+        print("\nInterrupted.")
+        sys.exit(130)

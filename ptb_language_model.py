@@ -12,6 +12,7 @@ import json
 import math
 import os
 import random
+import signal
 import sys
 import time
 import warnings
@@ -271,6 +272,7 @@ def get_config(args):
 
 if __name__ == "__main__":
     FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
 
 import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
 
@@ -706,5 +708,22 @@ def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_eve
     return " ".join(words)
 
 
+CTRL_C = []   # the Ctrl-Cs received
+
+
+def ctrl_c(signum, frame):
+    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: while TensorFlow
+    builds a graph, its C++ layer can turn that KeyboardInterrupt into a RuntimeError."""
+    CTRL_C.append(signum)
+    raise KeyboardInterrupt
+
+
 if __name__ == '__main__':
-    main(FLAGS)
+    signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        main(FLAGS)
+    except (KeyboardInterrupt, RuntimeError):   # outside training's own handler: data, graph building
+        if not CTRL_C:
+            raise                               # a RuntimeError of its own: show it
+        print("\nInterrupted.")
+        sys.exit(130)

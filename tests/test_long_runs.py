@@ -1,7 +1,9 @@
 """Long runs are protected: a diverging loss stops the run, a checkpoint says what built it and is never
 overwritten by a broken run, and Ctrl-C ends cleanly (saving a checkpoint where --save_path is given)."""
+import importlib
 import json
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -166,3 +168,49 @@ def test_ctrl_c_while_sampling_saves_the_ptb_checkpoint(tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert e.value.code == 130 and "Interrupted" in out and "TEST perplexity" in out
     assert json.loads((tmp_path / "ckpt" / "checkpoint.json").read_text())["--model"] == "test"
+
+
+@pytest.mark.parametrize("script,where", [
+    ("lstm_mnist_classify.py", "data.input_data.read_data_sets"),   # reading (or downloading) MNIST
+    ("bilstm_mnist.py", "data.input_data.read_data_sets"),
+    ("ptb_language_model.py", "data.reader.ptb_raw_data"),         # reading (or downloading) PTB
+    ("lstm_sin_predict.py", "numpy.sin"),                            # making the data
+    ("lstm_regression.py", "tensorflow.compat.v1.global_variables_initializer"),   # building the graph
+])
+def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, monkeypatch, capsys):
+    """The script run as from the command line (its __main__ block), a real SIGINT sent to it before
+    training; then the same while TensorFlow's C++ layer turns the KeyboardInterrupt into a RuntimeError."""
+    module, name = where.rsplit(".", 1)
+
+    def ctrl_c(*a, **k):
+        os.kill(os.getpid(), signal.SIGINT)
+
+    def ctrl_c_inside_tensorflow(*a, **k):
+        try:
+            ctrl_c()
+        except KeyboardInterrupt:
+            raise RuntimeError("pybind11::error_already_set called while Python error indicator not set.")
+
+    def a_bug(*a, **k):
+        raise RuntimeError("a bug, not a Ctrl-C")
+
+    def run():
+        try:
+            runpy.run_path(os.path.join(ROOT, script), run_name="__main__")
+        except KeyboardInterrupt:
+            pytest.fail("Ctrl-C escaped the script: the user sees a traceback")
+        except SystemExit as e:
+            return e.code
+
+    monkeypatch.setattr(sys, "argv", [script, "--no_plot"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        for interrupt in (ctrl_c, ctrl_c_inside_tensorflow):
+            monkeypatch.setattr(importlib.import_module(module), name, interrupt)
+            assert run() == 130 and capsys.readouterr().out.endswith("\nInterrupted.\n")
+        # a RuntimeError without a Ctrl-C is not taken for one
+        monkeypatch.setattr(importlib.import_module(module), name, a_bug)
+        with pytest.raises(RuntimeError):
+            run()
+    finally:
+        signal.signal(signal.SIGINT, handler)
