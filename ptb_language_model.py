@@ -712,8 +712,8 @@ CTRL_C = []   # the Ctrl-Cs received
 
 
 def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: while TensorFlow
-    builds a graph, its C++ layer can turn that KeyboardInterrupt into a RuntimeError."""
+    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
+    TensorFlow's C++ layer (while a graph is built) it can come out as another error."""
     CTRL_C.append(signum)
     raise KeyboardInterrupt
 
@@ -722,8 +722,8 @@ if __name__ == '__main__':
     signal.signal(signal.SIGINT, ctrl_c)
     try:
         main(FLAGS)
-    except (KeyboardInterrupt, RuntimeError):   # outside training's own handler: data, graph building
+    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
         if not CTRL_C:
-            raise                               # a RuntimeError of its own: show it
+            raise                               # no Ctrl-C: a real error, shown as it is
         print("\nInterrupted.")
         sys.exit(130)
