@@ -713,8 +713,12 @@ CTRL_C = []   # the Ctrl-Cs received
 
 def ctrl_c(signum, frame):
     """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer (while a graph is built) it can come out as another error."""
+    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
+    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
     CTRL_C.append(signum)
+    if len(CTRL_C) > 1:
+        print("\nInterrupted.", flush=True)
+        os._exit(130)
     raise KeyboardInterrupt
 
 

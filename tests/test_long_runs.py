@@ -204,6 +204,8 @@ def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, mon
             pytest.fail("Ctrl-C escaped the script: the user sees a traceback")
         except SystemExit as e:
             return e.code
+        except Exited as e:
+            return e.args
 
     monkeypatch.setattr(sys, "argv", [script, "--no_plot"])
     handler = signal.getsignal(signal.SIGINT)
@@ -214,9 +216,27 @@ def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, mon
                 AttributeError("'list' object has no attribute '_from_components'"))]:
             monkeypatch.setattr(importlib.import_module(module), name, interrupt)
             assert run() == 130 and capsys.readouterr().out.endswith("\nInterrupted.\n")
+        # a Ctrl-C swallowed by TensorFlow (or stuck on a lock): the second one ends the run at once
+        def swallowed_then_again(*a, **k):
+            try:
+                ctrl_c()
+            except KeyboardInterrupt:
+                pass
+            ctrl_c()
+        monkeypatch.setattr(importlib.import_module(module), name, swallowed_then_again)
+        monkeypatch.setattr(os, "_exit", exited)
+        assert run() == ("os._exit", 130) and capsys.readouterr().out.endswith("\nInterrupted.\n")
         # an error without a Ctrl-C is shown as it is
         monkeypatch.setattr(importlib.import_module(module), name, a_bug)
         with pytest.raises(RuntimeError):
             run()
     finally:
         signal.signal(signal.SIGINT, handler)
+
+
+class Exited(BaseException):
+    """What os._exit raises in the test above, instead of ending pytest's own process."""
+
+
+def exited(code):
+    raise Exited("os._exit", code)
