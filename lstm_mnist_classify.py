@@ -164,7 +164,8 @@ def parse_args(argv=None):
 
 if __name__ == "__main__":
     FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
+    if "IPython" not in sys.modules:                  # (%run in a notebook keeps the notebook's Ctrl-C)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
 
 import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
 
@@ -566,7 +567,8 @@ def ctrl_c(signum, frame):
 
 
 if __name__ == '__main__':
-    signal.signal(signal.SIGINT, ctrl_c)
+    if "IPython" not in sys.modules:
+        signal.signal(signal.SIGINT, ctrl_c)
     try:
         main(FLAGS)
     except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building

@@ -7,6 +7,7 @@ import runpy
 import signal
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -232,6 +233,20 @@ def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, mon
             run()
     finally:
         signal.signal(signal.SIGINT, handler)
+
+
+def test_run_in_a_notebook_keeps_the_notebooks_own_ctrl_c(monkeypatch):
+    """%run in IPython / Jupyter: the script leaves SIGINT to the notebook, whose Ctrl-C (interrupt the
+    kernel) raises KeyboardInterrupt into the cell as usual."""
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
+    monkeypatch.setattr(importlib.import_module("data.reader"), "ptb_raw_data", interrupted)
+    monkeypatch.setattr(sys, "argv", ["ptb_language_model.py", "--no_plot"])
+    handler = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt):
+        runpy.run_path(os.path.join(ROOT, "ptb_language_model.py"), run_name="__main__")
+    assert signal.getsignal(signal.SIGINT) is handler
 
 
 class Exited(BaseException):
