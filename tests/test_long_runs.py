@@ -250,7 +250,7 @@ def test_run_in_a_notebook_keeps_the_notebooks_own_ctrl_c(monkeypatch):
 
 
 class Exited(BaseException):
-    """What os._exit raises in the test above, instead of ending pytest's own process."""
+    """What os._exit raises in test_ctrl_c_before_training_..., instead of ending pytest's own process."""
 
 
 def exited(code):
