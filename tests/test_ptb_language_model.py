@@ -1,11 +1,14 @@
 """ptb_language_model.py: the book's PTB model, on tiny corpora written by the tests."""
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import ptb_language_model as ptb
-from conftest import run_script, tensorboard_scalars
+from conftest import ROOT, run_script, tensorboard_scalars
 from test_reader import write_ptb
 
 SENTENCES = ["the cat sat on the mat", "the dog ate the bone", "a bird sang"]
@@ -157,10 +160,21 @@ def test_command_line_run(corpus, tmp_path):
         assert key in m
 
 
-def test_missing_data_offline_from_the_command_line(tmp_path):
-    r = run_script("ptb_language_model.py", "--data_path", str(tmp_path / "none"),
-                   env={"PTB_MIRRORS": "file://" + str(tmp_path / "nowhere.tgz")})
-    assert r.returncode == 2 and "ptb.train.txt" in r.stderr and "Traceback" not in r.stderr
+def test_missing_data_offline(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ptb.reader, "MIRRORS", ["file://" + str(tmp_path / "nowhere.tgz")])
+    with pytest.raises(SystemExit) as e:
+        ptb.main(ptb.parse_args(["--data_path", str(tmp_path / "none")]))
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.count("\n") == 1 and err.startswith("error: PTB not found")
+    assert "ptb.train.txt" in err and "Traceback" not in err
+
+
+def test_mirrors_from_the_environment():
+    """MNIST_MIRRORS / PTB_MIRRORS (README, Data) replace the download lists: read as the readers load."""
+    code = "from data import input_data, reader; print(input_data.MIRRORS, reader.MIRRORS)"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       env=dict(os.environ, MNIST_MIRRORS="file:///m1/ file:///m2/", PTB_MIRRORS="file:///p.tgz"))
+    assert r.stdout.strip() == "['file:///m1/', 'file:///m2/'] ['file:///p.tgz']", r.stderr
 
 
 @pytest.mark.parametrize("flags", [["--model", "huge"], ["--epochs", "0"], ["--keep_prob", "1.5"],
