@@ -171,7 +171,7 @@ def test_command_line_runs(mnist_dir, tmp_path):
 
 def test_missing_data_offline(tmp_path, monkeypatch, capsys):
     # an empty directory and an unreachable mirror: the four files are named, exit 2, no traceback
-    # (in-process; ptb_language_model.py's test runs the same case from the command line)
+    # (in-process: each script's command line has its own subprocess test)
     from data import input_data
     monkeypatch.setattr(input_data, "MIRRORS", ["file://" + str(tmp_path / "nowhere") + "/"])
     with pytest.raises(SystemExit) as e:
