@@ -213,3 +213,13 @@ def test_a_file_given_as_the_directory(tmp_path):
     (tmp_path / "mnist.gz").write_bytes(b"x")
     with pytest.raises(MnistDataError, match="is a file"):
         input_data.read_data_sets(str(tmp_path / "mnist.gz"))
+
+
+def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch):
+    def half_then_ctrl_c(url, out, timeout):
+        out.write(b"\x1f\x8b half a file")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(input_data, "_fetch", half_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
+        input_data.read_data_sets(str(tmp_path / "mnist"))
+    assert os.listdir(tmp_path / "mnist") == []

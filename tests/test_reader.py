@@ -147,3 +147,13 @@ def test_text_that_is_not_utf8_names_the_file_and_byte(tmp_path):
     with pytest.raises(PTBDataError) as e:
         reader.ptb_raw_data(folder, download=False)
     assert "ptb.valid.txt is not UTF-8 text (byte 8 is 0xff)" in str(e.value)
+
+
+def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch):
+    def half_then_ctrl_c(url, out, timeout):
+        out.write(b"\x1f\x8b half an archive")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(reader, "_fetch", half_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
+        reader.ptb_raw_data(str(tmp_path / "ptb"))
+    assert os.listdir(tmp_path / "ptb") == []
