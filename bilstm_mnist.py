@@ -8,17 +8,12 @@ Page: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer 
     python bilstm_mnist.py --layers 1       # guide Ⅳ: the single layer that stalls on the page
     python bilstm_mnist.py --layers 1 --bw_output full   # read the backward pass where it is complete
 """
-import argparse
-import json
-import math
 import os
-import random
-import signal
-import sys
-import time
-import warnings
 
 import numpy as np
+
+import support
+from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
@@ -35,136 +30,11 @@ HIDDEN_UNITS = 10
 LEARNING_RATE = 0.001
 EPOCH = 50
 
-EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
-    return value
-
-
-def positive_float(text):
-    value = float(text)
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
-    return value
-
-def seed_value(text):
-    value = int(text)
-    if not 0 <= value < 2 ** 32:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
-    return value
-
-
-def check_outputs(p, args):
-    """Refuse, before any training, an output path the run could not write at its end."""
-    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
-             ("--save_path", getattr(args, "save_path", None), True)]
-    if not args.no_plot:
-        paths.append(("--plot", args.plot, False))
-    for flag, path, is_folder in paths:
-        problem = path and unwritable(path, is_folder)
-        if problem:
-            p.error("%s %s: %s" % (flag, path, problem))
-
-
-def unwritable(path, is_folder):
-    """Why path cannot be written as a file (or created as a folder), or None if it can."""
-    if os.path.isdir(path):
-        if not is_folder:
-            return "is a folder; give a file name"
-        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
-    if os.path.exists(path):
-        if is_folder:
-            return "is a file; give a folder"
-        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
-    parent = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        return "%s is a file, so no folder can be made inside it" % parent
-    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
-
-
-def check_keras2(p):
-    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
-    from importlib import metadata, util
-    if util.find_spec("tf_keras") is None:
-        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
-    try:
-        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
-    except metadata.PackageNotFoundError:
-        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
-    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
-        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
-                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description="Bidirectional LSTM MNIST classification (the LSTM guide's Ⅳ and Ⅴ) in TF1 graph "
-                    "mode on today's TensorFlow.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--layers", type=int, choices=[1, 2], default=2,
-                   help="2: guide Ⅴ (MultiRNNCell 30 -> 10 each way); 1: guide Ⅳ (10 units each way)")
-    p.add_argument("--bw_output", choices=["page", "full"], default="page",
-                   help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
-                        "has read only the last row; full: use outputs_bw[:, 0], where it has read "
-                        "every row")
-    p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
-                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
-                        "as TF1's read_data_sets")
-    p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH (guide: 50)")
-    p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
-                   help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
-    p.add_argument("--learning_rate", type=positive_float, default=LEARNING_RATE,
-                   help="Adam's learning rate (guide: 0.001)")
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
-                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
-                        "downloaded here if absent")
-    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy, the graph, the reader)")
-    p.add_argument("--logdir", help="write TensorBoard events (graph, loss, accuracy) here")
-    p.add_argument("--plot", help="save the figure as this PNG (default outputs/bilstm_mnist_<layers>.png)")
-    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
-    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
-    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
-    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
-    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    args = p.parse_args(argv)
-    if args.restore and not args.save_path:
-        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
-    if args.plot is None:
-        args.plot = os.path.join("outputs", "bilstm_mnist_%dlayer%s.png"
-                                 % (args.layers, "" if args.bw_output == "page" else "_bw_full"))
-    check_outputs(p, args)
-    check_keras2(p)
-    return args
-
-
-if __name__ == "__main__":
-    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
-    if "IPython" not in sys.modules:                  # (%run in a notebook keeps the notebook's Ctrl-C)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
-
-import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
-
-from data import input_data        # noqa: E402  (the page: pandas.read_csv of Kaggle's train.csv)
-
-tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
-tf.logging.set_verbosity(tf.logging.ERROR)
-warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
-rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
-
 
 # ------------------------------------------------------------- Generate Data
 def generate_data(mnist, pixels):
     """The guide's training arrays: images (N, 28, 28) float32 and one-hot labels."""
-    X_train = to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
+    X_train = support.to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
     y_train = mnist.train.labels                      # page: pd.get_dummies(train_labels_frame).values
     # trans the shape to (batch, time_steps, input_size)
     X_train = np.reshape(X_train, (-1, 28, 28))  # page: newshape=, a keyword numpy 2 removed
@@ -232,7 +102,7 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     TRAIN_EXAMPLES = len(X_train)   # the page's constant (42000, Kaggle's train.csv): here the count read
     batches = TRAIN_EXAMPLES // args.batch_size
     if batches == 0:
-        stop("%d training images, fewer than one batch of %d; lower --batch_size"
+        support.stop("%d training images, fewer than one batch of %d; lower --batch_size"
              % (TRAIN_EXAMPLES, args.batch_size))
     step = sess.run(g["global_step"])                          # > 0 after --restore
     max_steps = args.max_steps or float("inf")
@@ -248,7 +118,7 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
             _, train_loss, accu, summ = sess.run(
                 fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
             step += 1
-            check_finite(train_loss, step)
+            support.check_finite(train_loss, step)
             train_losses.append(train_loss)
             accus.append(accu)
             if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
@@ -267,247 +137,52 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
 def main(args):
     """Apply the flags, build Ⅳ or Ⅴ, train, report the test accuracy, plot, write the metrics."""
     script = "bilstm_mnist.py"
-    variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
     model = {"script": script, "--layers": args.layers, "--bw_output": args.bw_output}
     if args.layers == 2:
         model["--hidden_units1"] = args.hidden_units1
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
-    print(device)
-    mnist = load_mnist(args, 0)  # the page trains on every labelled row
-    # the test set has labels here (the page's Kaggle test.csv has none): evaluated after training
-    X_test, y_test = to_pixels(mnist.test.images, args.pixels).reshape(-1, 28, 28), mnist.test.labels
-    print("TRAIN_EXAMPLES = %d, TEST_EXAMPLES = %d, pixels %s" % (
-        mnist.train.num_examples, len(X_test), "0-255 (raw)" if args.pixels == "raw" else "in [0, 1] (unit)"))
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        g = build_graph(args, build_bidirectional)
-        init = tf.global_variables_initializer()
-        ckpt = Checkpoints(args, model)
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
-    history = []
-    with tf.Session(graph=graph, config=config) as sess:
-        sess.run(init)
-        ckpt.restore(sess)
-        first_step = sess.run(g["global_step"])
-        start = time.time()
-        try:
-            step = train_by_epochs(sess, g, mnist, args, ckpt, writer, history)
-            wall = time.time() - start
-            test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
-        except Diverged as e:
-            stop("%s; lower the learning rate (--learning_rate)%s"
-                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
-        except KeyboardInterrupt:
-            print("\nInterrupted.")
-            ckpt.save(sess, sess.run(g["global_step"]))
-            raise SystemExit(130)
-    if writer is not None:
-        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag="test_accuracy",
-                                                              simple_value=test_accuracy)]), step)
-        writer.close()
-    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
-    trained = step - first_step
-    print("trained %d steps in %.1f s, %.0f images/s" % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
-    if not args.no_plot:
-        try:
-            title = "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output,
-                                                                    args.pixels)
-            save_figure(args.plot, history, X_test, y_test, predictions, title, args.show)
-        except KeyboardInterrupt:
-            print("\nInterrupted; no figure saved.")
-            raise SystemExit(130)
-    metrics = {
-        "script": script, "variant": variant, "pixels": args.pixels, "steps": int(step),
-        "train_examples": mnist.train.num_examples, "test_examples": len(X_test),
-        "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
-        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
-        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
-        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
-        "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+    variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
+    return support.mnist_run(   # the page trains on every labelled row: no validation split
+        args, lambda: build_graph(args, build_bidirectional), train_by_epochs, 0, model,
+        title="%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
+        metrics={"script": script, "variant": variant, "pixels": args.pixels})
 
 
-# ------------------------------------------------------------- helpers (not on the page)
-def to_pixels(images, pixels):
-    """uint8 images as float32: the values 0-255 (the guide's CSV, raw) or scaled to [0, 1] (unit, as
-    TF1's read_data_sets)."""
-    images = images.astype(np.float32)
-    return images if pixels == "raw" else images * (1.0 / 255.0)
-
-
-def load_mnist(args, validation_size):
-    """input_data.read_data_sets, 0-255 bytes; a data problem is one line on stderr and exit 2."""
-    try:
-        return input_data.read_data_sets(args.data_dir, one_hot=True, dtype=np.uint8, seed=args.seed,
-                                         validation_size=validation_size)
-    except input_data.MnistDataError as e:
-        stop(e)
-
-
-def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
-    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
-    if gpus:
-        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
-    else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
-    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
-    config.gpu_options.allow_growth = True
-    return config, line
-
-
-def stop(message):
-    """A user's problem: one line on stderr, exit status 2."""
-    print("error: %s" % message, file=sys.stderr)
-    sys.exit(2)
-
-
-class Diverged(Exception):
-    """A training batch gave a loss that is not a finite number."""
-
-
-def check_finite(loss, step):
-    if not math.isfinite(loss):
-        raise Diverged("the training loss is %s at step %d" % (loss, step))
-
-
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
-    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
-    predictions = []
-    for j in range(0, len(images), batch):
-        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
-        predictions.append(np.argmax(logits, 1))
-    predictions = np.concatenate(predictions)
-    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
-
-
-class Checkpoints(object):
-    """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
-    what built the model (the script, the flags that shape it), which --restore checks first."""
-
-    def __init__(self, args, model):
-        self.args, self.model = args, model
-        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
-
-    def restore(self, sess):
-        if not self.args.restore:
-            return
-        folder = self.args.save_path
-        latest = tf.train.latest_checkpoint(folder)
-        if latest is None:
-            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
-        try:
-            with open(os.path.join(folder, "checkpoint.json")) as f:
-                saved = json.load(f)
-        except (OSError, ValueError):
-            saved = {}              # an older or hand-made checkpoint: the restore below checks it
-        if saved.get("script", self.model["script"]) != self.model["script"]:
-            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
-                 % (folder, saved["script"], self.model["script"]))
-        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
-        if differ:
-            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
-            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
-                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
-                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
-                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
-        try:
-            saved_shapes = dict(tf.train.list_variables(latest))
-            if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
-                   for v in sess.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)):
-                stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
-                     "give another --save_path" % latest)
-            self.saver.restore(sess, latest)
-        except (tf.errors.OpError, ValueError) as e:
-            stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
-                 "to start over" % (latest, type(e).__name__, folder))
-        print("Restored %s" % latest)
-
-    def save(self, sess, global_step):
-        """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
-        diverged one (max_to_keep=2 keeps the one before too)."""
-        if self.saver is not None:
-            os.makedirs(self.args.save_path, exist_ok=True)
-            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
-                                   global_step=global_step)
-            write_atomically(os.path.join(self.args.save_path, "checkpoint.json"),
-                             lambda tmp: open(tmp, "w").write(json.dumps(self.model, indent=2) + "\n"))
-            print("Saved checkpoint %s" % path)
-
-
-def save_figure(path, history, images, labels, predictions, title, show):
-    import matplotlib
-    if not show:
-        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
-    import matplotlib.pyplot as plt
-    fig = plt.figure(figsize=(13, 6))
-    ax = fig.add_subplot(1, 3, 1)
-    if history:
-        steps, losses, accus = zip(*history)
-        line1 = ax.plot(steps, losses, "b.-", label="training loss")
-        ax.set_xlabel("step")
-        ax2 = ax.twinx()
-        line2 = ax2.plot(steps, accus, "g.-", label="training accuracy (right axis)")
-        ax2.set_ylim(0, 1)
-        ax.legend(handles=line1 + line2, loc="center right")
-    ax.set_title(title, fontsize=9)
-    true = np.argmax(labels, 1)
-    wrong = np.flatnonzero(predictions != true)
-    # the first 24 test digits, then up to 12 mistakes, each titled "predicted (true)"
-    shown = list(range(min(24, len(true)))) + [i for i in wrong if i >= 24][:12]
-    for k, i in enumerate(shown):
-        sub = fig.add_subplot(6, 12, (k // 6) * 12 + 7 + k % 6)
-        sub.imshow(images[i].reshape(28, 28), cmap="gray_r")
-        ok = predictions[i] == true[i]
-        sub.set_title("%d (%d)" % (predictions[i], true[i]), fontsize=8, color="black" if ok else "red")
-        sub.axis("off")
-    fig.text(0.75, 0.01, "test digits: predicted (true); mistakes in red", ha="center", fontsize=9)
-    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
-    print("Saved figure to %s" % path)
-    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
-        plt.show()
-    plt.close(fig)
-
-
-CTRL_C = []   # the Ctrl-Cs received
-
-
-def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
-    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
-    CTRL_C.append(signum)
-    if len(CTRL_C) > 1:
-        print("\nInterrupted.", flush=True)
-        os._exit(130)
-    raise KeyboardInterrupt
+# ------------------------------------------------------------- this script's own (not on the page)
+def parse_args(argv=None):
+    positive_int = support.positive_int
+    p = support.parser(
+        "Bidirectional LSTM MNIST classification (the LSTM guide's Ⅳ and Ⅴ) in TF1 graph "
+        "mode on today's TensorFlow.")
+    p.add_argument("--layers", type=int, choices=[1, 2], default=2,
+                   help="2: guide Ⅴ (MultiRNNCell 30 -> 10 each way); 1: guide Ⅳ (10 units each way)")
+    p.add_argument("--bw_output", choices=["page", "full"], default="page",
+                   help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
+                        "has read only the last row; full: use outputs_bw[:, 0], where it has read "
+                        "every row")
+    p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
+                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
+                        "as TF1's read_data_sets")
+    p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH (guide: 50)")
+    p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
+                   help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
+    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE,
+                   help="Adam's learning rate (guide: 0.001)")
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    support.add_run_flags(p, seed_help="random seed (Python, numpy, the graph, the reader)",
+                          logdir_help="write TensorBoard events (graph, loss, accuracy) here",
+                          plot_default=None, checkpoints=True,
+                          plot_help="save the figure as this PNG (default outputs/bilstm_mnist_<layers>.png)")
+    args = support.parse(p, argv)
+    if args.plot is None:
+        args.plot = os.path.join("outputs", "bilstm_mnist_%dlayer%s.png"
+                                 % (args.layers, "" if args.bw_output == "page" else "_bw_full"))
+    support.check_run_args(p, args)
+    return args
 
 
 if __name__ == '__main__':
-    if "IPython" not in sys.modules:
-        signal.signal(signal.SIGINT, ctrl_c)
-    try:
-        main(FLAGS)
-    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
-        if not CTRL_C:
-            raise                               # no Ctrl-C: a real error, shown as it is
-        print("\nInterrupted.")
-        sys.exit(130)
+    support.run(main, parse_args)

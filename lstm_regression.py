@@ -8,17 +8,14 @@ of Morvan's PyTorch RNN regression page.
     python lstm_regression.py                    # the page: 200 steps, `cost:` every 20 steps
     python lstm_regression.py --cell rnn --show  # the notes page, with its live plot
 """
-import argparse
-import math
-import json
 import os
-import random
-import signal
 import sys
 import time
-import warnings
 
 import numpy as np
+
+import support
+from support import tf   # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
@@ -43,111 +40,6 @@ PAGE_DEFAULTS = {
 }
 TEST_BATCHES = 10    # not on the page: batches after training that are predicted, not trained on
 PLOT_WINDOWS = 10    # the saved figure shows the last 10 windows the model was trained on
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
-    return value
-
-
-def positive_float(text):
-    value = float(text)
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
-    return value
-
-def seed_value(text):
-    value = int(text)
-    if not 0 <= value < 2 ** 32:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
-    return value
-
-
-def check_outputs(p, args):
-    """Refuse, before any training, an output path the run could not write at its end."""
-    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
-             ("--save_path", getattr(args, "save_path", None), True)]
-    if not args.no_plot:
-        paths.append(("--plot", args.plot, False))
-    for flag, path, is_folder in paths:
-        problem = path and unwritable(path, is_folder)
-        if problem:
-            p.error("%s %s: %s" % (flag, path, problem))
-
-
-def unwritable(path, is_folder):
-    """Why path cannot be written as a file (or created as a folder), or None if it can."""
-    if os.path.isdir(path):
-        if not is_folder:
-            return "is a folder; give a file name"
-        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
-    if os.path.exists(path):
-        if is_folder:
-            return "is a file; give a folder"
-        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
-    parent = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        return "%s is a file, so no folder can be made inside it" % parent
-    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
-
-
-def check_keras2(p):
-    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
-    from importlib import metadata, util
-    if util.find_spec("tf_keras") is None:
-        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
-    try:
-        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
-    except metadata.PackageNotFoundError:
-        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
-    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
-        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
-                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description="Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
-                   help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
-    p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")
-    p.add_argument("--batch_size", type=positive_int, help="BATCH_SIZE (page: 50; rnn page: 1)")
-    p.add_argument("--cell_size", type=positive_int, help="CELL_SIZE (page: 10; rnn page: 32)")
-    p.add_argument("--lr", type=positive_float, help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
-    p.add_argument("--steps", type=positive_int, help="training steps (page: 200; rnn page: 60)")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy and the graph)")
-    p.add_argument("--logdir", help="write TensorBoard events (graph and the `cost` scalar) here")
-    p.add_argument("--plot", default=os.path.join("outputs", "lstm_regression.png"),
-                   help="save the figure (last windows and cost curve) as this PNG")
-    p.add_argument("--show", action="store_true", help="draw the live plot while training, as the page")
-    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
-    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    args = p.parse_args(argv)
-    for name, value in PAGE_DEFAULTS[args.cell].items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    check_outputs(p, args)
-    check_keras2(p)
-    return args
-
-
-if __name__ == "__main__":
-    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
-    if "IPython" not in sys.modules:                  # (%run in a notebook keeps the notebook's Ctrl-C)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
-
-import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
-
-tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
-tf.logging.set_verbosity(tf.logging.ERROR)
-warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
 
 
 # ------------------------------------------------------------------------------ 数据生成 (data)
@@ -306,9 +198,8 @@ def main(args):
         Model, next_batch, pred_style = RNNRegression, get_window_batch, 'b-'
     else:                     # Morvan's page
         Model, next_batch, pred_style = LSTMRNN, get_batch, 'b--'
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
+    support.seed(args.seed)
+    config, device = support.session_config(args.cpu)
     print(device)
 
     with tf.Graph().as_default():
@@ -324,97 +215,91 @@ def main(args):
         costs, windows = [], []  # windows: row 0 of each batch (x, cos, prediction), for the figure
         start = time.time()
         try:
-            for i in range(STEPS):
-                seq, res, xs = next_batch()  # 提取 batch data
-                if i == 0:
-                    feed_dict = {model.xs: seq, model.ys: res}
-                else:
-                    feed_dict = {model.xs: seq, model.ys: res,
-                                 model.cell_init_state: state}  # 保持 state 的连续性
-                # 训练 (the `cost` summary comes from the same run)
-                _, cost, state, pred, summary = sess.run(
-                    [model.train_op, model.cost, model.cell_final_state, model.pred, merged],
-                    feed_dict=feed_dict)
-                if not math.isfinite(cost):
-                    stop("the training cost is %s at step %d; lower the learning rate (--lr)" % (cost, i + 1))
-                costs.append(float(cost))
-                windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
-                if writer is not None:
-                    writer.add_summary(summary, i)
-                if plt is not None:
-                    plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS], pred_style)
-                    plt.ylim((-1.2, 1.2))
-                    plt.draw()
-                    plt.pause(0.05)
-                # 打印 cost 结果
-                if i % 20 == 0:
-                    print('cost: ', round(cost, 4))
-            wall = time.time() - start
+            with support.training_guard("--lr"):
+                for i in range(STEPS):
+                    seq, res, xs = next_batch()  # 提取 batch data
+                    if i == 0:
+                        feed_dict = {model.xs: seq, model.ys: res}
+                    else:
+                        feed_dict = {model.xs: seq, model.ys: res,
+                                     model.cell_init_state: state}  # 保持 state 的连续性
+                    # 训练 (the `cost` summary comes from the same run)
+                    _, cost, state, pred, summary = sess.run(
+                        [model.train_op, model.cost, model.cell_final_state, model.pred, merged],
+                        feed_dict=feed_dict)
+                    support.check_finite(cost, i + 1, "cost")
+                    costs.append(float(cost))
+                    windows.append((xs[0, :], res[0].flatten(), pred.flatten()[:TIME_STEPS]))
+                    if writer is not None:
+                        writer.add_summary(summary, i)
+                    if plt is not None:
+                        plt.plot(xs[0, :], res[0].flatten(), 'r', xs[0, :], pred.flatten()[:TIME_STEPS],
+                                 pred_style)
+                        plt.ylim((-1.2, 1.2))
+                        plt.draw()
+                        plt.pause(0.05)
+                    # 打印 cost 结果
+                    if i % 20 == 0:
+                        print('cost: ', round(cost, 4))
+                wall = time.time() - start
 
-            # Not on the page: predict the next TEST_BATCHES batches (state carried on, no training).
-            sq_errors = []
-            for _ in range(TEST_BATCHES):
-                seq, res, _ = next_batch()
-                pred, state = sess.run([model.pred, model.cell_final_state],
-                                       {model.xs: seq, model.cell_init_state: state})
-                sq_errors.append((pred.reshape(-1) - res.reshape(-1)) ** 2)
-            test_mse = float(np.mean(sq_errors))
-            print('test mse (next %d batches, not trained on): %.4f' % (TEST_BATCHES, test_mse))
-            if not args.no_plot:
-                if plt is not None:
-                    plt.ioff()
-                save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, pred_style, args.cell == "rnn",
-                            live=plt is not None)
-        except KeyboardInterrupt:
-            print("\nInterrupted.")
-            raise SystemExit(130)
+                # Not on the page: predict the next TEST_BATCHES batches (state carried on, no training).
+                sq_errors = []
+                for _ in range(TEST_BATCHES):
+                    seq, res, _ = next_batch()
+                    pred, state = sess.run([model.pred, model.cell_final_state],
+                                           {model.xs: seq, model.cell_init_state: state})
+                    sq_errors.append((pred.reshape(-1) - res.reshape(-1)) ** 2)
+                test_mse = float(np.mean(sq_errors))
+                print('test mse (next %d batches, not trained on): %.4f' % (TEST_BATCHES, test_mse))
+                if not args.no_plot:
+                    if plt is not None:
+                        plt.ioff()
+                    save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, pred_style, args.cell == "rnn",
+                                live=plt is not None)
         finally:
             if writer is not None:
                 writer.close()
             sess.close()
 
-    metrics = {
+    return support.write_metrics(args.metrics_json, {
         "script": "lstm_regression.py", "variant": args.cell, "steps": STEPS,
         "wall_seconds": round(wall, 3), "final_train_loss": costs[-1], "test_mse": test_mse,
         "examples_per_second": round(STEPS * BATCH_SIZE / wall, 1),
         "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+    })
 
 
-# ------------------------------------------------------------------------- helpers (not on the page)
-def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
-    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
-    if gpus:
-        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
-    else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
-    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
-    config.gpu_options.allow_growth = True
-    return config, line
-
-
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
+# ------------------------------------------------------------------ this script's own (not on the pages)
+def parse_args(argv=None):
+    p = support.parser(
+        "Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.")
+    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
+                   help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
+    p.add_argument("--time_steps", type=support.positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")
+    p.add_argument("--batch_size", type=support.positive_int, help="BATCH_SIZE (page: 50; rnn page: 1)")
+    p.add_argument("--cell_size", type=support.positive_int, help="CELL_SIZE (page: 10; rnn page: 32)")
+    p.add_argument("--lr", type=support.positive_float,
+                   help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
+    p.add_argument("--steps", type=support.positive_int, help="training steps (page: 200; rnn page: 60)")
+    p.add_argument("--max_steps", type=support.positive_int,
+                   help="stop after this many training steps in total")
+    support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
+                          logdir_help="write TensorBoard events (graph and the `cost` scalar) here",
+                          plot_default=os.path.join("outputs", "lstm_regression.png"),
+                          plot_help="save the figure (last windows and cost curve) as this PNG",
+                          show_help="draw the live plot while training, as the page")
+    args = support.parse(p, argv)
+    for name, value in PAGE_DEFAULTS[args.cell].items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    support.check_run_args(p, args)
+    return args
 
 
 def save_figure(path, windows, costs, pred_style, data_panel, live):
     """The last training windows and the cost curve; data_panel adds the notes page's first figure."""
-    import matplotlib
-    if not live:
-        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
-    import matplotlib.pyplot as plt
+    plt = support.pyplot(live)
     fig, axes = plt.subplots(1, 3 if data_panel else 2, figsize=(18 if data_panel else 12, 4.5))
     if data_panel:
         steps = np.linspace(0, np.pi * 2, 100, dtype=np.float32)
@@ -435,9 +320,7 @@ def save_figure(path, windows, costs, pred_style, data_panel, live):
     ax2.set_title('cost')
     ax2.set_xlabel('step')
     fig.tight_layout()
-    write_atomically(path, lambda tmp: fig.savefig(tmp, format='png'))
-    plt.close(fig)
-    print("Saved figure to %s" % path)
+    support.write_figure(fig, path)
 
 
 def live_plot(first_figure=None):
@@ -455,33 +338,5 @@ def live_plot(first_figure=None):
     return plt
 
 
-def stop(message):
-    """A user's problem: one line on stderr, exit status 2."""
-    print("error: %s" % message, file=sys.stderr)
-    sys.exit(2)
-
-
-CTRL_C = []   # the Ctrl-Cs received
-
-
-def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
-    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
-    CTRL_C.append(signum)
-    if len(CTRL_C) > 1:
-        print("\nInterrupted.", flush=True)
-        os._exit(130)
-    raise KeyboardInterrupt
-
-
 if __name__ == '__main__':
-    if "IPython" not in sys.modules:
-        signal.signal(signal.SIGINT, ctrl_c)
-    try:
-        main(FLAGS)
-    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
-        if not CTRL_C:
-            raise                               # no Ctrl-C: a real error, shown as it is
-        print("\nInterrupted.")
-        sys.exit(130)
+    support.run(main, parse_args)

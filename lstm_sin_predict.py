@@ -10,17 +10,13 @@ head, Adagrad 0.1, 3000 steps), rebuilt as a plain graph because tf.contrib.lear
     python lstm_sin_predict.py --variant manual     # Ⅱ' (hand-unrolled)
     python lstm_sin_predict.py --variant dense      # the TFLearn model (3000 steps)
 """
-import argparse
-import math
-import json
 import os
-import random
-import signal
-import sys
 import time
-import warnings
 
 import numpy as np
+
+import support
+from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
@@ -65,136 +61,6 @@ COMMON = dict(time_steps=TIME_STEPS, batch_size=BATCH_SIZE, learning_rate=LEARNI
               train_examples=TRAIN_EXAMPLES, test_examples=TEST_EXAMPLES, hidden_units1=HIDDEN_UNITS1,
               hidden_units=HIDDEN_UNITS, num_layers=NUM_LAYERS, epochs=EPOCH, steps=None)
 PLOTTED_EPOCHS = 4   # the page overlays every epoch's predictions; the figure keeps 4, the last included
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
-    return value
-
-
-def positive_float(text):
-    value = float(text)
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
-    return value
-
-def seed_value(text):
-    value = int(text)
-    if not 0 <= value < 2 ** 32:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
-    return value
-
-
-def check_outputs(p, args):
-    """Refuse, before any training, an output path the run could not write at its end."""
-    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
-             ("--save_path", getattr(args, "save_path", None), True)]
-    if not args.no_plot:
-        paths.append(("--plot", args.plot, False))
-    for flag, path, is_folder in paths:
-        problem = path and unwritable(path, is_folder)
-        if problem:
-            p.error("%s %s: %s" % (flag, path, problem))
-
-
-def unwritable(path, is_folder):
-    """Why path cannot be written as a file (or created as a folder), or None if it can."""
-    if os.path.isdir(path):
-        if not is_folder:
-            return "is a folder; give a file name"
-        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
-    if os.path.exists(path):
-        if is_folder:
-            return "is a file; give a folder"
-        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
-    parent = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        return "%s is a file, so no folder can be made inside it" % parent
-    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
-
-
-def check_keras2(p):
-    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
-    from importlib import metadata, util
-    if util.find_spec("tf_keras") is None:
-        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
-    try:
-        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
-    except metadata.PackageNotFoundError:
-        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
-    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
-        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
-                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description="LSTM sin prediction (the LSTM guide, part 二; the TFLearn sin predictor) "
-                    "in TF1 graph mode on today's TensorFlow.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer",
-                   help="single: guide Ⅰ; multilayer: guide Ⅱ; manual: guide Ⅱ'; dense: TFLearn page")
-    p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (all pages: 10)")
-    p.add_argument("--batch_size", type=positive_int, help="BATCH_SIZE (guide: 128; dense: 32)")
-    p.add_argument("--hidden_units1", type=positive_int,
-                   help="HIDDEN_UNITS1, first layer (guide Ⅱ: 30; unused by single and dense)")
-    p.add_argument("--hidden_units", type=positive_int,
-                   help="HIDDEN_UNITS, last LSTM layer (guide: 1; dense: HIDDEN_SIZE 30, every layer)")
-    p.add_argument("--num_layers", type=positive_int, help="NUM_LAYERS, dense only (page: 2)")
-    p.add_argument("--learning_rate", type=positive_float,
-                   help="LEARNING_RATE (guide: Adam 0.001; dense: Adagrad 0.1)")
-    p.add_argument("--epochs", type=positive_int, help="EPOCH (guide Ⅰ: 150; Ⅱ: 50; not dense)")
-    p.add_argument("--steps", type=positive_int, help="TRAINING_STEPS, dense only (page: 3000)")
-    p.add_argument("--train_examples", type=positive_int,
-                   help="TRAIN_EXAMPLES, points on the training curve (guide: 11000; dense: 10000)")
-    p.add_argument("--test_examples", type=positive_int,
-                   help="TEST_EXAMPLES, points on the test curve (guide: 1100; dense: 1000)")
-    p.add_argument("--dense_input", choices=["window", "sequence"], default="window",
-                   help="dense only. window: as the TFLearn page, each window is ONE time step of "
-                        "TIME_STEPS features; sequence: TIME_STEPS time steps of one value")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy and the graph)")
-    p.add_argument("--logdir", help="write TensorBoard events (graph, training loss, test loss) here")
-    p.add_argument("--plot", help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png; "
-                                  "dense: outputs/sin.png, the page's name)")
-    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
-    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
-    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    args = p.parse_args(argv)
-    defaults = dict(COMMON, **VARIANTS[args.variant])
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    if args.plot is None:   # the TFLearn page saves sin.png
-        args.plot = os.path.join("outputs", "sin.png" if args.variant == "dense"
-                                 else "lstm_sin_predict_%s.png" % args.variant)
-    if args.test_examples <= args.time_steps + 1 or args.train_examples <= args.time_steps + 1:
-        p.error("--train_examples and --test_examples must exceed --time_steps + 1 (one window and its target)")
-    if args.variant != "dense" and args.train_examples // args.batch_size == 0:
-        p.error("--train_examples %d makes no batch of --batch_size %d (the page runs TRAIN_EXAMPLES // "
-                "BATCH_SIZE batches an epoch): raise --train_examples or lower --batch_size"
-                % (args.train_examples, args.batch_size))
-    check_outputs(p, args)
-    check_keras2(p)
-    return args
-
-
-if __name__ == "__main__":
-    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
-    if "IPython" not in sys.modules:                  # (%run in a notebook keeps the notebook's Ctrl-C)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
-
-import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
-
-tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
-tf.logging.set_verbosity(tf.logging.ERROR)
-warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
-rnn = tf.nn.rnn_cell               # TF1: import tensorflow.contrib.rnn as rnn
 
 
 # ============================================================ the guide, part 二: Ⅰ, Ⅱ and Ⅱ'
@@ -311,15 +177,15 @@ def train_by_epochs(sess, g, data, args, writer):
                     g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]
                 })
             step += 1
-            check_finite(train_loss, step)
+            support.check_finite(train_loss, step)
             train_losses.append(train_loss)
         train_loss = float(sum(train_losses) / len(train_losses))
         print("average training loss:", train_loss)
         # every test window, the last partial batch included (the page dropped it)
         results, test_mse = evaluate(sess, g, X_test, y_test, args.batch_size)
         print("average test loss:", test_mse)
-        summary(writer, "average_training_loss", train_loss, epoch)
-        summary(writer, "average_test_loss", test_mse, epoch)
+        support.scalar(writer, "average_training_loss", train_loss, epoch)
+        support.scalar(writer, "average_test_loss", test_mse, epoch)
         last = epoch == args.epochs or step >= max_steps
         if epoch in plotted or last:
             curves.append(("epoch %d" % epoch, results))
@@ -395,9 +261,9 @@ def fit_and_predict(sess, g, data, args, writer):
     for step in range(steps):
         idx = rng.randint(0, len(train_X), args.batch_size)
         _, loss = sess.run((g["optimizer"], g["mse"]), {g["X_p"]: train_X[idx], g["y_p"]: train_y[idx]})
-        check_finite(loss, step + 1)
+        support.check_finite(loss, step + 1)
         losses.append(loss)
-        summary(writer, "training_loss", float(loss), step)
+        support.scalar(writer, "training_loss", float(loss), step)
         if step % 100 == 0:
             print("loss = %g, step = %d" % (loss, step + 1))   # as TFLearn's fit() logged
     predicted, test_mse = evaluate(sess, g, test_X, test_y, 1024)
@@ -415,9 +281,8 @@ def main(args):
         builder = {"single": build_single, "multilayer": build_multilayer, "manual": build_manual}[args.variant]
         make, build, train = make_data, lambda a: build_graph(a, builder), train_by_epochs
         real = ("real sin (test)", "r*")
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
-    config, device = session_config(args.cpu)
+    support.seed(args.seed)
+    config, device = support.session_config(args.cpu)
     print(device)
     data = make(args)
 
@@ -431,13 +296,8 @@ def main(args):
     start = time.time()
     with tf.Session(graph=graph, config=config) as sess:
         sess.run(init)
-        try:
+        with support.training_guard("--learning_rate"):
             step, train_loss, test_mse, curves, epochs_done = train(sess, g, data, args, writer)
-        except Diverged as e:
-            stop("%s; lower the learning rate (--learning_rate)" % e)
-        except KeyboardInterrupt:
-            print("\nInterrupted.")
-            raise SystemExit(130)
     wall = time.time() - start
     if writer is not None:
         writer.close()
@@ -445,13 +305,8 @@ def main(args):
     print("test mse: %.6f (all %d test windows)" % (test_mse, len(y_test)))
 
     if not args.no_plot:
-        try:
-            save_figure(args.plot, y_test, curves, real,
-                        "lstm_sin_predict.py --variant %s: test curve and predictions" % args.variant,
-                        args.show)
-        except KeyboardInterrupt:
-            print("\nInterrupted; no figure saved.")
-            raise SystemExit(130)
+        support.plot(save_figure, args.plot, y_test, curves, real,
+                     "lstm_sin_predict.py --variant %s: test curve and predictions" % args.variant, args.show)
     metrics = {
         "script": "lstm_sin_predict.py", "variant": args.variant, "steps": step, "epochs": epochs_done,
         "wall_seconds": round(wall, 3), "final_train_loss": train_loss, "test_mse": test_mse,
@@ -460,34 +315,57 @@ def main(args):
     }
     if args.variant == "dense":
         metrics["test_rmse"] = float(np.sqrt(test_mse))
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+    return support.write_metrics(args.metrics_json, metrics)
 
 
-# ------------------------------------------------------------------------ helpers (not on the pages)
-def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
-    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
-    if gpus:
-        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
-    else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
-    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
-    config.gpu_options.allow_growth = True
-    return config, line
-
-
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
+# ------------------------------------------------------------------ this script's own (not on the pages)
+def parse_args(argv=None):
+    positive_int, positive_float = support.positive_int, support.positive_float
+    p = support.parser(
+        "LSTM sin prediction (the LSTM guide, part 二; the TFLearn sin predictor) "
+        "in TF1 graph mode on today's TensorFlow.")
+    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer",
+                   help="single: guide Ⅰ; multilayer: guide Ⅱ; manual: guide Ⅱ'; dense: TFLearn page")
+    p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (all pages: 10)")
+    p.add_argument("--batch_size", type=positive_int, help="BATCH_SIZE (guide: 128; dense: 32)")
+    p.add_argument("--hidden_units1", type=positive_int,
+                   help="HIDDEN_UNITS1, first layer (guide Ⅱ: 30; unused by single and dense)")
+    p.add_argument("--hidden_units", type=positive_int,
+                   help="HIDDEN_UNITS, last LSTM layer (guide: 1; dense: HIDDEN_SIZE 30, every layer)")
+    p.add_argument("--num_layers", type=positive_int, help="NUM_LAYERS, dense only (page: 2)")
+    p.add_argument("--learning_rate", type=positive_float,
+                   help="LEARNING_RATE (guide: Adam 0.001; dense: Adagrad 0.1)")
+    p.add_argument("--epochs", type=positive_int, help="EPOCH (guide Ⅰ: 150; Ⅱ: 50; not dense)")
+    p.add_argument("--steps", type=positive_int, help="TRAINING_STEPS, dense only (page: 3000)")
+    p.add_argument("--train_examples", type=positive_int,
+                   help="TRAIN_EXAMPLES, points on the training curve (guide: 11000; dense: 10000)")
+    p.add_argument("--test_examples", type=positive_int,
+                   help="TEST_EXAMPLES, points on the test curve (guide: 1100; dense: 1000)")
+    p.add_argument("--dense_input", choices=["window", "sequence"], default="window",
+                   help="dense only. window: as the TFLearn page, each window is ONE time step of "
+                        "TIME_STEPS features; sequence: TIME_STEPS time steps of one value")
+    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
+                          logdir_help="write TensorBoard events (graph, training loss, test loss) here",
+                          plot_default=None,
+                          plot_help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png; "
+                                    "dense: outputs/sin.png, the page's name)")
+    args = support.parse(p, argv)
+    defaults = dict(COMMON, **VARIANTS[args.variant])
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.plot is None:   # the TFLearn page saves sin.png
+        args.plot = os.path.join("outputs", "sin.png" if args.variant == "dense"
+                                 else "lstm_sin_predict_%s.png" % args.variant)
+    if args.test_examples <= args.time_steps + 1 or args.train_examples <= args.time_steps + 1:
+        p.error("--train_examples and --test_examples must exceed --time_steps + 1 (one window and its target)")
+    if args.variant != "dense" and args.train_examples // args.batch_size == 0:
+        p.error("--train_examples %d makes no batch of --batch_size %d (the page runs TRAIN_EXAMPLES // "
+                "BATCH_SIZE batches an epoch): raise --train_examples or lower --batch_size"
+                % (args.train_examples, args.batch_size))
+    support.check_run_args(p, args)
+    return args
 
 
 def evaluate(sess, g, X, y, batch_size):
@@ -499,10 +377,7 @@ def evaluate(sess, g, X, y, batch_size):
 
 
 def save_figure(path, y_test, curves, real, title, show):
-    import matplotlib
-    if not show:
-        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
-    import matplotlib.pyplot as plt
+    plt = support.pyplot(show)
     fig = plt.figure(figsize=(10, 5))
     n = min(1000, len(y_test))  # the page plots the first 1000 test points
     plt.plot(range(n), y_test[:n, 0], real[1], markersize=3, label=real[0])
@@ -511,54 +386,8 @@ def save_figure(path, y_test, curves, real, title, show):
     plt.legend(loc="best")
     plt.title(title)
     plt.xlabel("test window")
-    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
-    print("Saved figure to %s" % path)
-    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
-        plt.show()
-    plt.close(fig)
-
-
-def summary(writer, tag, value, step):
-    if writer is not None:
-        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
-
-
-def stop(message):
-    """A user's problem: one line on stderr, exit status 2."""
-    print("error: %s" % message, file=sys.stderr)
-    sys.exit(2)
-
-
-class Diverged(Exception):
-    """A training batch gave a loss that is not a finite number."""
-
-
-def check_finite(loss, step):
-    if not math.isfinite(loss):
-        raise Diverged("the training loss is %s at step %d" % (loss, step))
-
-
-CTRL_C = []   # the Ctrl-Cs received
-
-
-def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
-    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
-    CTRL_C.append(signum)
-    if len(CTRL_C) > 1:
-        print("\nInterrupted.", flush=True)
-        os._exit(130)
-    raise KeyboardInterrupt
+    support.write_figure(fig, path, show)
 
 
 if __name__ == '__main__':
-    if "IPython" not in sys.modules:
-        signal.signal(signal.SIGINT, ctrl_c)
-    try:
-        main(FLAGS)
-    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
-        if not CTRL_C:
-            raise                               # no Ctrl-C: a real error, shown as it is
-        print("\nInterrupted.")
-        sys.exit(130)
+    support.run(main, parse_args)

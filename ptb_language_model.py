@@ -7,17 +7,15 @@ page's model; `--model small|medium|large|test` are the official TensorFlow PTB 
     python ptb_language_model.py --data_path data/ptb              # the page: 2 epochs
     python ptb_language_model.py --model small --sample 30         # official small config, then 30 words
 """
-import argparse
-import json
 import math
 import os
-import random
-import signal
-import sys
 import time
-import warnings
 
 import numpy as np
+
+import support
+from data import reader       # TF1: from tensorflow.models.rnn.ptb import reader
+from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
 # TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
@@ -58,230 +56,6 @@ class TutorialConfig(object):
     forget_bias = 1.0           # BasicLSTMCell's default, as the page left it
     batch_size = TRAIN_BATCH_SIZE
     valid_batch_size, valid_num_steps = EVAL_BATCH_SIZE, EVAL_NUM_STEP   # the page: 1 x 1
-
-
-class SmallConfig(object):
-    """Official small config."""
-    init_scale = 0.1
-    learning_rate = 1.0
-    max_grad_norm = 5
-    num_layers = 2
-    num_steps = 20
-    hidden_size = 200
-    max_epoch = 4
-    max_max_epoch = 13
-    keep_prob = 1.0
-    lr_decay = 0.5
-    forget_bias = 0.0
-    batch_size = 20
-    valid_batch_size, valid_num_steps = None, None   # None: validate with the training shape
-
-
-class MediumConfig(object):
-    """Official medium config."""
-    init_scale = 0.05
-    learning_rate = 1.0
-    max_grad_norm = 5
-    num_layers = 2
-    num_steps = 35
-    hidden_size = 650
-    max_epoch = 6
-    max_max_epoch = 39
-    keep_prob = 0.5
-    lr_decay = 0.8
-    forget_bias = 0.0
-    batch_size = 20
-    valid_batch_size, valid_num_steps = None, None
-
-
-class LargeConfig(object):
-    """Official large config."""
-    init_scale = 0.04
-    learning_rate = 1.0
-    max_grad_norm = 10
-    num_layers = 2
-    num_steps = 35
-    hidden_size = 1500
-    max_epoch = 14
-    max_max_epoch = 55
-    keep_prob = 0.35
-    lr_decay = 1 / 1.15
-    forget_bias = 0.0
-    batch_size = 20
-    valid_batch_size, valid_num_steps = None, None
-
-
-class TestConfig(object):
-    """Official tiny config, for testing."""
-    init_scale = 0.1
-    learning_rate = 1.0
-    max_grad_norm = 1
-    num_layers = 1
-    num_steps = 2
-    hidden_size = 2
-    max_epoch = 1
-    max_max_epoch = 1
-    keep_prob = 1.0
-    lr_decay = 0.5
-    forget_bias = 0.0
-    batch_size = 20
-    valid_batch_size, valid_num_steps = None, None
-
-
-CONFIGS = {"tutorial": TutorialConfig, "small": SmallConfig, "medium": MediumConfig,
-           "large": LargeConfig, "test": TestConfig}
-
-
-def positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
-    return value
-
-
-def non_negative_int(text):
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more, got %s" % text)
-    return value
-
-
-def keep_prob_value(text):
-    value = float(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError("must be in (0, 1], got %s" % text)
-    return value
-
-
-def positive_float(text):
-    value = float(text)
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
-    return value
-
-def seed_value(text):
-    value = int(text)
-    if not 0 <= value < 2 ** 32:
-        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
-    return value
-
-
-def check_outputs(p, args):
-    """Refuse, before any training, an output path the run could not write at its end."""
-    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
-             ("--save_path", getattr(args, "save_path", None), True)]
-    if not args.no_plot:
-        paths.append(("--plot", args.plot, False))
-    for flag, path, is_folder in paths:
-        problem = path and unwritable(path, is_folder)
-        if problem:
-            p.error("%s %s: %s" % (flag, path, problem))
-
-
-def unwritable(path, is_folder):
-    """Why path cannot be written as a file (or created as a folder), or None if it can."""
-    if os.path.isdir(path):
-        if not is_folder:
-            return "is a folder; give a file name"
-        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
-    if os.path.exists(path):
-        if is_folder:
-            return "is a file; give a folder"
-        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
-    parent = os.path.dirname(os.path.abspath(path))
-    while not os.path.exists(parent):
-        parent = os.path.dirname(parent)
-    if not os.path.isdir(parent):
-        return "%s is a file, so no folder can be made inside it" % parent
-    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
-
-
-def check_keras2(p):
-    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
-    from importlib import metadata, util
-    if util.find_spec("tf_keras") is None:
-        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
-    try:
-        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
-    except metadata.PackageNotFoundError:
-        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
-    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
-        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
-                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
-
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(
-        description="PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "
-                    "graph mode on today's TensorFlow.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--model", choices=list(CONFIGS), default="tutorial",
-                   help="tutorial: the page; small/medium/large/test: the official PTB tutorial's configs")
-    p.add_argument("--data_path", default=DATA_PATH,
-                   help="folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt (or simple-examples/data/); "
-                        "downloaded there if absent")
-    p.add_argument("--unroll", choices=["static", "dynamic"], default="static",
-                   help="static: the page's loop calling the cell once per step under variable_scope('RNN'); "
-                        "dynamic: tf.nn.dynamic_rnn")
-    p.add_argument("--epochs", type=positive_int, help="epochs (tutorial: NUM_EPOCH 2; else max_max_epoch)")
-    p.add_argument("--hidden_size", type=positive_int, help="HIDDEN_SIZE (tutorial: 200)")
-    p.add_argument("--num_layers", type=positive_int, help="NUM_LAYERS (tutorial: 2)")
-    p.add_argument("--batch_size", type=positive_int, help="TRAIN_BATCH_SIZE (tutorial: 20)")
-    p.add_argument("--num_steps", type=positive_int, help="TRAIN_NUM_STEPS (tutorial: 35)")
-    p.add_argument("--learning_rate", type=positive_float, help="LEARNING_RATE (tutorial: 1.0)")
-    p.add_argument("--keep_prob", type=keep_prob_value, help="KEEP_DROP, the keep probability (tutorial: 0.5)")
-    p.add_argument("--eval_num_steps", type=positive_int,
-                   help="evaluate batch 1 in chunks of this many words, the state carried from chunk to "
-                        "chunk: the page's perplexity, fewer session calls (default: the training num_steps, "
-                        "35 for the page; 1 feeds one word per call as the page did)")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
-    p.add_argument("--sample", type=non_negative_int, default=0,
-                   help="after training, print this many words generated by the model")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy, the graph)")
-    p.add_argument("--logdir", help="write TensorBoard events (training loss, learning rate, validation "
-                                    "perplexity) here")
-    p.add_argument("--plot", default=os.path.join("outputs", "ptb_language_model.png"),
-                   help="save the perplexity curves as this PNG")
-    p.add_argument("--show", action="store_true", help="also open the figure in a window at the end")
-    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
-    p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
-    p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
-    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    args = p.parse_args(argv)
-    if args.restore and not args.save_path:
-        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
-    check_outputs(p, args)
-    check_keras2(p)
-    return args
-
-
-def get_config(args):
-    """The chosen config with the command line's overrides applied."""
-    config = CONFIGS[args.model]()
-    for flag, attr in [("hidden_size", "hidden_size"), ("num_layers", "num_layers"),
-                       ("batch_size", "batch_size"), ("num_steps", "num_steps"),
-                       ("learning_rate", "learning_rate"), ("keep_prob", "keep_prob"),
-                       ("epochs", "max_max_epoch")]:
-        if getattr(args, flag) is not None:
-            setattr(config, attr, getattr(args, flag))
-    if args.model == "tutorial":
-        config.max_epoch = config.max_max_epoch
-    return config
-
-
-if __name__ == "__main__":
-    FLAGS = parse_args()  # a bad flag exits 2 here, before the slow TensorFlow import
-    if "IPython" not in sys.modules:                  # (%run in a notebook keeps the notebook's Ctrl-C)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C while TensorFlow loads: just stop
-
-import tensorflow.compat.v1 as tf  # noqa: E402  (TF1: import tensorflow as tf)
-
-from data import reader            # noqa: E402  (TF1: from tensorflow.models.rnn.ptb import reader)
-
-tf.disable_eager_execution()       # TF1 graph mode: placeholders and sessions
-tf.logging.set_verbosity(tf.logging.ERROR)
-warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
 
 
 # ------------------------------------------------------------- 定义 PTBMODEL 类 (the model)
@@ -380,7 +154,7 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
     state = session.run(model.initial_state)
     n_batches = reader.epoch_size(data, model.batch_size, model.num_steps)
     words = len(data) - 1 if tail_model is not None else max(n_batches, 0) * model.batch_size * model.num_steps
-    progress = Progress(words, "training" if output_log else "evaluating", progress_every)
+    progress = support.Progress(words, "training" if output_log else "evaluating", progress_every)
     # 使用当前数据训练或者测试模型
     batches = reader.ptb_iterator(data, model.batch_size, model.num_steps) if n_batches > 0 else []
     for step, (x, y) in enumerate(batches):
@@ -389,8 +163,8 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
         # the final state of this batch is the initial state of the next one
         cost, state, _ = session.run([model.cost, model.final_state, train_op],
                                      {model.input_data: x, model.targets: y, model.initial_state: state})
-        if output_log and not np.isfinite(cost):      # training: stop at the first inf or nan
-            raise Diverged(step, cost)
+        if output_log:                                # training: stop at the first inf or nan
+            support.check_finite(cost, step)
         total_costs += cost
         iters += model.num_steps
         if on_step is not None:
@@ -415,10 +189,9 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
 # ------------------------------------------------------------- main
 def main(args):
     start = time.time()
-    random.seed(args.seed)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(args.seed)
+    support.seed(args.seed)
     config = get_config(args)
-    session_conf, device = session_config(args.cpu)
+    session_conf, device = support.session_config(args.cpu)
     print(device)
     # 获取原始数据
     try:
@@ -432,7 +205,7 @@ def main(args):
                 raise reader.PTBDataError("the %s split has %d words, too few for one batch of %d x %d; "
                                           "lower --batch_size or --num_steps" % (name, len(data), b, n))
     except reader.PTBDataError as e:
-        stop(e)
+        support.stop(e)
     print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
           % (vocab_size, len(train_data), len(valid_data), len(test_data)))
 
@@ -460,7 +233,7 @@ def main(args):
         epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
         epoch_update = tf.assign_add(epoch_var, 1)
         init = tf.global_variables_initializer()
-        ckpt = Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
+        ckpt = support.Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
                                   "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
                                   "--unroll": args.unroll, "vocabulary": vocab_size})
 
@@ -476,9 +249,12 @@ def main(args):
             print("(%d epochs done)" % sess.run(epoch_var))
 
         def log_loss(step, cost):
-            scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
+            support.scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
 
-        try:
+        interrupted = "Interrupted%s." % ("; the checkpoint resumes at the start of this epoch"
+                                          if args.save_path else "")
+        with support.training_guard("--learning_rate", args.save_path, interrupted=interrupted,
+                                    save=lambda: ckpt.save(sess, sess.run(epoch_var))):
             # 使用训练数据训练模型
             for i in range(sess.run(epoch_var), config.max_max_epoch):
                 if max_steps is not None and steps_done >= max_steps:
@@ -488,7 +264,7 @@ def main(args):
                 lr = sess.run(train_model.lr)
                 print("In iteration:%s" % (i + 1))
                 print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
-                scalar(writer, "learning_rate", float(lr), i + 1)
+                support.scalar(writer, "learning_rate", float(lr), i + 1)
                 # 在所有训练数据上训练循环神经网络
                 train_perplexity, words, seconds = run_epoch(
                     sess, train_model, train_data, train_model.train_op, True,
@@ -502,7 +278,7 @@ def main(args):
                                                          tail_model=valid_tail)
                 eval_seconds += seconds
                 print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
-                scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
+                support.scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
                 history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
                 sess.run(epoch_update)
                 ckpt.save(sess, sess.run(epoch_var))
@@ -516,25 +292,13 @@ def main(args):
                 id_to_word = {i: w for w, i in word_to_id.items()}
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
-        except Diverged as e:
-            stop("%s; lower the learning rate (--learning_rate)%s"
-                 % (e, ", the last checkpoint is kept" if args.save_path else ""))
-        except KeyboardInterrupt:
-            print("\nInterrupted%s." % ("; the checkpoint resumes at the start of this epoch"
-                                        if args.save_path else ""))
-            ckpt.save(sess, sess.run(epoch_var))
-            raise SystemExit(130)
     wall = time.time() - start
     if writer is not None:
         writer.close()
     if not args.no_plot and history:
-        try:
-            save_figure(args.plot, history, test_perplexity, "ptb_language_model.py --model %s" % args.model,
-                        args.show)
-        except KeyboardInterrupt:
-            print("\nInterrupted; no figure saved.")
-            raise SystemExit(130)
-    metrics = {
+        support.plot(save_figure, args.plot, history, test_perplexity,
+                     "ptb_language_model.py --model %s" % args.model, args.show)
+    return support.write_metrics(args.metrics_json, {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
         "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),
         "train_seconds": round(train_seconds, 3), "eval_seconds": round(eval_seconds, 3),
@@ -545,42 +309,62 @@ def main(args):
         "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
         "words_per_second": round(train_words / train_seconds, 1) if train_seconds else None,
         "device": device.replace("Device: ", ""),
-    }
-    if args.metrics_json:
-        write_atomically(args.metrics_json,
-                         lambda tmp: open(tmp, "w").write(json.dumps(metrics, indent=2) + "\n"))
-    return metrics
+    })
 
 
-# ------------------------------------------------------------- helpers (not on the page)
-def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
-    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
-    if gpus:
-        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
-    else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
-    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
-    config.gpu_options.allow_growth = True
-    return config, line
+# ------------------------------------------------------------- this script's own (not on the page)
+def parse_args(argv=None):
+    p = support.parser(
+        "PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "
+        "graph mode on today's TensorFlow.")
+    p.add_argument("--model", choices=list(CONFIGS), default="tutorial",
+                   help="tutorial: the page; small/medium/large/test: the official PTB tutorial's configs")
+    p.add_argument("--data_path", default=DATA_PATH,
+                   help="folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt (or simple-examples/data/); "
+                        "downloaded there if absent")
+    p.add_argument("--unroll", choices=["static", "dynamic"], default="static",
+                   help="static: the page's loop calling the cell once per step under variable_scope('RNN'); "
+                        "dynamic: tf.nn.dynamic_rnn")
+    p.add_argument("--epochs", type=support.positive_int, help="epochs (tutorial: NUM_EPOCH 2; else max_max_epoch)")
+    p.add_argument("--hidden_size", type=support.positive_int, help="HIDDEN_SIZE (tutorial: 200)")
+    p.add_argument("--num_layers", type=support.positive_int, help="NUM_LAYERS (tutorial: 2)")
+    p.add_argument("--batch_size", type=support.positive_int, help="TRAIN_BATCH_SIZE (tutorial: 20)")
+    p.add_argument("--num_steps", type=support.positive_int, help="TRAIN_NUM_STEPS (tutorial: 35)")
+    p.add_argument("--learning_rate", type=support.positive_float, help="LEARNING_RATE (tutorial: 1.0)")
+    p.add_argument("--keep_prob", type=support.keep_prob_value, help="KEEP_DROP, the keep probability (tutorial: 0.5)")
+    p.add_argument("--eval_num_steps", type=support.positive_int,
+                   help="evaluate batch 1 in chunks of this many words, the state carried from chunk to "
+                        "chunk: the page's perplexity, fewer session calls (default: the training num_steps, "
+                        "35 for the page; 1 feeds one word per call as the page did)")
+    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps in total")
+    p.add_argument("--sample", type=support.non_negative_int, default=0,
+                   help="after training, print this many words generated by the model")
+    support.add_run_flags(p, seed_help="random seed (Python, numpy, the graph)",
+                          logdir_help="write TensorBoard events (training loss, learning rate, validation "
+                                      "perplexity) here",
+                          plot_default=os.path.join("outputs", "ptb_language_model.png"),
+                          plot_help="save the perplexity curves as this PNG", checkpoints=True)
+    args = support.parse(p, argv)
+    support.check_run_args(p, args)
+    return args
 
 
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
-        os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
+def get_config(args):
+    """The chosen config with the command line's overrides applied."""
+    config = CONFIGS[args.model]()
+    for flag, attr in [("hidden_size", "hidden_size"), ("num_layers", "num_layers"),
+                       ("batch_size", "batch_size"), ("num_steps", "num_steps"),
+                       ("learning_rate", "learning_rate"), ("keep_prob", "keep_prob"),
+                       ("epochs", "max_max_epoch")]:
+        if getattr(args, flag) is not None:
+            setattr(config, attr, getattr(args, flag))
+    if args.model == "tutorial":
+        config.max_epoch = config.max_max_epoch
+    return config
 
 
 def save_figure(path, history, test_perplexity, title, show):
-    import matplotlib
-    if not show:
-        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
-    import matplotlib.pyplot as plt
+    plt = support.pyplot(show)
     fig = plt.figure(figsize=(7, 4.5))
     epochs = [h[0] for h in history]
     plt.plot(epochs, [h[2] for h in history], "b.-", label="train perplexity")
@@ -591,105 +375,7 @@ def save_figure(path, history, test_perplexity, title, show):
     plt.xlabel("epoch")
     plt.legend(loc="best")
     plt.title(title, fontsize=9)
-    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
-    print("Saved figure to %s" % path)
-    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
-        plt.show()
-    plt.close(fig)
-
-
-class Progress(object):
-    """Prints 'label: done / total words, words/s, ETA' when `every` seconds have passed since the last
-    print (or when forced), so a long pass never looks hung."""
-
-    def __init__(self, total, label, every=10.0):
-        self.total, self.label, self.every = total, label, every
-        self.start = self.last = time.time()
-
-    def seconds(self):
-        return time.time() - self.start
-
-    def update(self, done, force=False):
-        now = time.time()
-        if not force and now - self.last < self.every:
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-9)
-        eta = (self.total - done) / rate if rate > 0 else float("inf")
-        print("  %s: %d / %d words, %.0f words/s, ETA %.0f s" % (self.label, done, self.total, rate, eta))
-        sys.stdout.flush()
-
-
-class Checkpoints(object):
-    """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
-    what built the model (the script, the flags that shape it), which --restore checks first."""
-
-    def __init__(self, args, model):
-        self.args, self.model = args, model
-        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
-
-    def restore(self, sess):
-        if not self.args.restore:
-            return
-        folder = self.args.save_path
-        latest = tf.train.latest_checkpoint(folder)
-        if latest is None:
-            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
-        try:
-            with open(os.path.join(folder, "checkpoint.json")) as f:
-                saved = json.load(f)
-        except (OSError, ValueError):
-            saved = {}              # an older or hand-made checkpoint: the restore below checks it
-        if saved.get("script", self.model["script"]) != self.model["script"]:
-            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
-                 % (folder, saved["script"], self.model["script"]))
-        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
-        if differ:
-            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
-            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
-                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
-                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
-                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
-        try:
-            saved_shapes = dict(tf.train.list_variables(latest))
-            if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
-                   for v in sess.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)):
-                stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
-                     "give another --save_path" % latest)
-            self.saver.restore(sess, latest)
-        except (tf.errors.OpError, ValueError) as e:
-            stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
-                 "to start over" % (latest, type(e).__name__, folder))
-        print("Restored %s" % latest)
-
-    def save(self, sess, global_step):
-        """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
-        diverged one (max_to_keep=2 keeps the one before too)."""
-        if self.saver is not None:
-            os.makedirs(self.args.save_path, exist_ok=True)
-            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
-                                   global_step=global_step)
-            write_atomically(os.path.join(self.args.save_path, "checkpoint.json"),
-                             lambda tmp: open(tmp, "w").write(json.dumps(self.model, indent=2) + "\n"))
-            print("Saved checkpoint %s" % path)
-
-
-def stop(message):
-    """A user's problem: one line on stderr, exit status 2."""
-    print("error: %s" % message, file=sys.stderr)
-    sys.exit(2)
-
-
-class Diverged(Exception):
-    """A training batch gave a loss that is not a finite number."""
-
-    def __init__(self, step, cost):
-        super(Diverged, self).__init__("the training loss is %s at step %d" % (cost, step))
-
-
-def scalar(writer, tag, value, step):
-    if writer is not None:
-        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
+    support.write_figure(fig, path, show)
 
 
 def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_every=10.0):
@@ -698,7 +384,7 @@ def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_eve
     state = session.run(model.initial_state)
     word = word_to_id.get(first, 0)
     words = []
-    progress = Progress(n, "sampling", progress_every)
+    progress = support.Progress(n, "sampling", progress_every)
     for _ in range(n):
         probs, state = session.run([model.probs, model.final_state],
                                    {model.input_data: [[word]], model.initial_state: state})
@@ -709,27 +395,79 @@ def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_eve
     return " ".join(words)
 
 
-CTRL_C = []   # the Ctrl-Cs received
+# ------------------------------------------------------------- the official tutorial's other configs
+class SmallConfig(object):
+    """Official small config."""
+    init_scale = 0.1
+    learning_rate = 1.0
+    max_grad_norm = 5
+    num_layers = 2
+    num_steps = 20
+    hidden_size = 200
+    max_epoch = 4
+    max_max_epoch = 13
+    keep_prob = 1.0
+    lr_decay = 0.5
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None   # None: validate with the training shape
 
 
-def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
-    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
-    CTRL_C.append(signum)
-    if len(CTRL_C) > 1:
-        print("\nInterrupted.", flush=True)
-        os._exit(130)
-    raise KeyboardInterrupt
+class MediumConfig(object):
+    """Official medium config."""
+    init_scale = 0.05
+    learning_rate = 1.0
+    max_grad_norm = 5
+    num_layers = 2
+    num_steps = 35
+    hidden_size = 650
+    max_epoch = 6
+    max_max_epoch = 39
+    keep_prob = 0.5
+    lr_decay = 0.8
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+class LargeConfig(object):
+    """Official large config."""
+    init_scale = 0.04
+    learning_rate = 1.0
+    max_grad_norm = 10
+    num_layers = 2
+    num_steps = 35
+    hidden_size = 1500
+    max_epoch = 14
+    max_max_epoch = 55
+    keep_prob = 0.35
+    lr_decay = 1 / 1.15
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+class TestConfig(object):
+    """Official tiny config, for testing."""
+    init_scale = 0.1
+    learning_rate = 1.0
+    max_grad_norm = 1
+    num_layers = 1
+    num_steps = 2
+    hidden_size = 2
+    max_epoch = 1
+    max_max_epoch = 1
+    keep_prob = 1.0
+    lr_decay = 0.5
+    forget_bias = 0.0
+    batch_size = 20
+    valid_batch_size, valid_num_steps = None, None
+
+
+CONFIGS = {"tutorial": TutorialConfig, "small": SmallConfig, "medium": MediumConfig,
+           "large": LargeConfig, "test": TestConfig}
+
 
 
 if __name__ == '__main__':
-    if "IPython" not in sys.modules:
-        signal.signal(signal.SIGINT, ctrl_c)
-    try:
-        main(FLAGS)
-    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
-        if not CTRL_C:
-            raise                               # no Ctrl-C: a real error, shown as it is
-        print("\nInterrupted.")
-        sys.exit(130)
+    support.run(main, parse_args)

@@ -16,6 +16,7 @@ import lstm_mnist_classify as cls
 import lstm_regression as reg
 import lstm_sin_predict as sp
 import ptb_language_model as ptb
+import support
 from conftest import ROOT, run_script
 from mnist_files import learnable_idx
 
@@ -130,7 +131,7 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path):
 def test_ctrl_c_during_evaluation_still_saves_the_trained_model(mnist_dir, tmp_path, monkeypatch, capsys):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cls, "evaluate", interrupted)
+    monkeypatch.setattr(support, "evaluate", interrupted)
     with pytest.raises(SystemExit) as e:
         cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "3", "--no_plot",
                                  "--save_path", str(tmp_path / "ckpt")]))
@@ -144,7 +145,9 @@ def test_ctrl_c_during_evaluation_still_saves_the_trained_model(mnist_dir, tmp_p
 def test_ctrl_c_while_plotting_leaves_no_half_figure(module, flags, mnist_dir, tmp_path, monkeypatch, capsys):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(module, "save_figure", interrupted)
+    # the MNIST scripts share their figure, in support
+    monkeypatch.setattr(support if module is cls else module, "mnist_figure" if module is cls else "save_figure",
+                        interrupted)
     if module is cls:
         flags = flags + ["--data_dir", mnist_dir]
     with pytest.raises(SystemExit) as e:

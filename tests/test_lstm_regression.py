@@ -77,7 +77,7 @@ def test_rnn_cell_runs_the_notes_page_model(tmp_path, capsys):
                                  "--logdir", str(tmp_path / "logs")]))
     assert m["variant"] == "rnn" and m["steps"] == 3
     assert (tmp_path / "r.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(tensorboard_scalars(tmp_path / "logs")["cost/cost"]) == 3    # README: `cost/cost`
+    assert len(tensorboard_scalars(tmp_path / "logs")["cost/cost"]) == 3    # docs/running.md: `cost/cost`
     names = [n.name for n in reg.tf.get_default_graph().get_operations()]  # built in its own graph
     assert not any(n.startswith("in_hidden/") for n in names)
 

@@ -47,7 +47,7 @@ def test_every_variant_end_to_end(variant, tmp_path, capsys):
                                "--train_examples", "400", "--test_examples", "150",
                                "--logdir", str(tmp_path / "logs")]))
     out = capsys.readouterr().out
-    scalars = tensorboard_scalars(tmp_path / "logs")      # the names the README gives
+    scalars = tensorboard_scalars(tmp_path / "logs")      # the names docs/running.md gives
     if variant == "dense":
         assert len(scalars["training_loss"]) == 2                 # every step
     else:

@@ -10,6 +10,7 @@ import pytest
 
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
+import support
 from conftest import ROOT, run_script, tensorboard_scalars
 from mnist_files import NAMES, idx_bytes, learnable_idx
 
@@ -64,7 +65,7 @@ def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, mnist_dir_5200, tmp_
     if variant == "stacked":
         assert "epoch: 1" in out and "average training loss:" in out and "accuracy:" in out
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
-    scalars = tensorboard_scalars(tmp_path / "logs")      # the names the README gives
+    scalars = tensorboard_scalars(tmp_path / "logs")      # the names docs/running.md gives
     assert len(scalars["loss/loss"]) == len(scalars["accuracy/accuracy"]) == 1
     assert scalars["test_accuracy"] == [pytest.approx(m["test_accuracy"])]
 
@@ -106,7 +107,7 @@ def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir)
     g = cls.build_graph(args, cls.build_stacked)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        acc, pred = cls.evaluate(sess, g, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
+        acc, pred = support.evaluate(sess, g, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
         whole = sess.run(g["h"], {g["X_p"]: mnist.test.images.reshape(-1, 28, 28)})
     assert len(pred) == 203
     np.testing.assert_array_equal(pred, whole.argmax(1))
@@ -154,10 +155,12 @@ def test_command_line_runs(mnist_dir, tmp_path):
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_accuracy",
                 "examples_per_second", "device"]:
         assert key in m
-    # bilstm_mnist.py stands alone: copied to a folder with only data/ beside it, it runs
+    # bilstm_mnist.py needs no other script: copied to a folder with only data/ and support.py beside it
+    # (not lstm_mnist_classify.py), it runs
     alone = tmp_path / "alone"
     alone.mkdir()
     shutil.copy(os.path.join(ROOT, "bilstm_mnist.py"), alone)
+    shutil.copy(os.path.join(ROOT, "support.py"), alone)
     shutil.copytree(os.path.join(ROOT, "data"), alone / "data", ignore=shutil.ignore_patterns("mnist", "ptb"))
     r = subprocess.run([sys.executable, str(alone / "bilstm_mnist.py"), "--data_dir", mnist_dir,
                         "--max_steps", "2", "--no_plot", "--metrics_json", str(tmp_path / "b.json")],

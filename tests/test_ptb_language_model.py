@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import ptb_language_model as ptb
+import support
 from conftest import ROOT, run_script, tensorboard_scalars
 from test_reader import write_ptb
 
@@ -136,7 +137,7 @@ def test_the_model_learns_the_tiny_corpus(corpus, capsys):
 def test_logdir_scalars(corpus, tmp_path, tf, capsys):
     ptb.main(ptb.parse_args(["--model", "test", "--data_path", corpus, "--max_steps", "3",
                              "--logdir", str(tmp_path / "logs"), "--plot", str(tmp_path / "p.png")]))
-    scalars = tensorboard_scalars(tmp_path / "logs")      # TensorBoard's reader; the README's names
+    scalars = tensorboard_scalars(tmp_path / "logs")      # TensorBoard's reader; the names docs/running.md gives
     assert len(scalars["training_loss"]) == 3
     assert len(scalars["learning_rate"]) == len(scalars["validation_perplexity"]) == 1
     assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
@@ -170,7 +171,7 @@ def test_missing_data_offline(tmp_path, monkeypatch, capsys):
 
 
 def test_mirrors_from_the_environment():
-    """MNIST_MIRRORS / PTB_MIRRORS (README, Data) replace the download lists: read as the readers load."""
+    """MNIST_MIRRORS / PTB_MIRRORS (docs/running.md, Data) replace the download lists: read as the readers load."""
     code = "from data import input_data, reader; print(input_data.MIRRORS, reader.MIRRORS)"
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                        env=dict(os.environ, MNIST_MIRRORS="file:///m1/ file:///m2/", PTB_MIRRORS="file:///p.tgz"))
@@ -229,12 +230,12 @@ def test_eval_num_steps_gives_the_same_test_perplexity_end_to_end(corpus):
 
 
 def test_progress_prints_on_its_timer_or_when_forced(capsys):
-    quiet = ptb.Progress(100, "evaluating", every=3600)
+    quiet = support.Progress(100, "evaluating", every=3600)
     quiet.update(10)
     assert capsys.readouterr().out == ""
     quiet.update(50, force=True)
     assert "evaluating: 50 / 100 words" in capsys.readouterr().out
-    chatty = ptb.Progress(100, "sampling", every=0)
+    chatty = support.Progress(100, "sampling", every=0)
     chatty.update(20)
     line = capsys.readouterr().out
     assert "sampling: 20 / 100 words" in line and "words/s, ETA" in line

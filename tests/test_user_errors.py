@@ -1,12 +1,15 @@
 """A user's mistakes outside the data: unusable output paths, out-of-range seeds, non-finite floats,
 flag combinations that leave nothing to train on, a broken Keras set-up. Each is refused with one
-`error:` line and exit status 2, before TensorFlow is imported (the fake TensorFlow of `no_tensorflow`
-fails loudly if it is), so no training step ever runs."""
+`error:` line and exit status 2 by the script's parse_args, before TensorFlow is imported. The checks
+themselves live once in support.py and are tested once here; each script's wiring of them is checked
+in-process (parse_args never loads TensorFlow), and each script's own test file runs one such refusal
+as a real command line with a TensorFlow that fails loudly if imported."""
 import argparse
 import importlib
 
 import pytest
 
+import support
 from conftest import run_script
 
 SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
@@ -16,57 +19,83 @@ LR_FLAG = {"lstm_regression.py": "--lr", "lstm_sin_predict.py": "--learning_rate
            "ptb_language_model.py": "--learning_rate"}
 
 
-def refused(script, env, *flags):
-    r = run_script(script, *flags, env=env)
-    assert r.returncode == 2, r.stderr
-    assert "Traceback" not in r.stderr and "tensorflow was imported" not in r.stderr
-    errors = [l for l in r.stderr.splitlines() if "error:" in l]
-    assert len(errors) == 1                  # one line says what is wrong
+def refused(parse_args, capsys, *flags):
+    """parse_args(flags) exits 2 with exactly one `error:` line; returns it."""
+    with pytest.raises(SystemExit) as e:
+        parse_args(list(flags))
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "Traceback" not in err
+    errors = [l for l in err.splitlines() if "error:" in l]
+    assert len(errors) == 1, err            # one line says what is wrong
     return errors[0]
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_unusable_outputs_are_refused_before_training(script, tmp_path, no_tensorflow):
+def script(name):
+    return importlib.import_module(name[:-3])
+
+
+# ------------------------------------------------------------------- the support module, once
+def run_parser(checkpoints=True):
+    p = support.parser("a test")
+    support.add_run_flags(p, seed_help="s", logdir_help="l", plot_default=None, plot_help="p",
+                          checkpoints=checkpoints)
+    return lambda argv: support.check_run_args(p, support.parse(p, argv)) or True
+
+
+def test_unusable_outputs_are_refused(tmp_path, capsys):
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
-    line = refused(script, no_tensorflow, "--plot", str(a_file / "p.png"))
+    parse = run_parser()
+    line = refused(parse, capsys, "--plot", str(a_file / "p.png"))
     assert "--plot" in line and "is a file, so no folder can be made inside it" in line
-    line = refused(script, no_tensorflow, "--metrics_json", str(tmp_path), "--no_plot")
+    line = refused(parse, capsys, "--metrics_json", str(tmp_path), "--no_plot")
     assert "--metrics_json" in line and "is a folder; give a file name" in line
-    line = refused(script, no_tensorflow, "--logdir", str(a_file), "--no_plot")
+    line = refused(parse, capsys, "--logdir", str(a_file), "--no_plot")
     assert "--logdir" in line and "is a file; give a folder" in line
-    assert a_file.read_text() == "x"
-
-
-@pytest.mark.parametrize("script", ["lstm_mnist_classify.py", "ptb_language_model.py"])
-def test_a_checkpoint_folder_that_is_a_file_is_refused(script, tmp_path, no_tensorflow):
-    (tmp_path / "ckpt").write_text("x")
-    line = refused(script, no_tensorflow, "--save_path", str(tmp_path / "ckpt"), "--no_plot")
+    line = refused(parse, capsys, "--save_path", str(a_file), "--no_plot")
     assert "--save_path" in line and "is a file; give a folder" in line
+    assert "--restore needs --save_path" in refused(parse, capsys, "--restore")
+    assert a_file.read_text() == "x"
+    # --no_plot: the figure's path is not checked; a usable set of outputs passes
+    assert parse(["--plot", str(a_file / "p.png"), "--no_plot", "--logdir", str(tmp_path / "new" / "logs"),
+                  "--metrics_json", str(tmp_path / "m.json")])
+    assert not (tmp_path / "new").exists()
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_seed_and_learning_rate_ranges(script, no_tensorflow):
-    assert "--seed" in refused(script, no_tensorflow, "--seed", "-1")
-    assert "2**32" in refused(script, no_tensorflow, "--seed", str(2 ** 32))
-    for value in ["inf", "nan"]:
-        line = refused(script, no_tensorflow, LR_FLAG[script], value)
-        assert "positive finite number" in line
+def test_outputs_without_write_permission_are_refused(tmp_path, monkeypatch, capsys):
+    """As root, every folder is writable, so the permission check is run with os.access saying no."""
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "m.json").write_text("{}")
+    monkeypatch.setattr(support.os, "access", lambda path, mode: False)
+    parse = run_parser()
+    cases = [(["--plot", str(tmp_path / "new" / "p.png")], "cannot be created: %s is not writable" % tmp_path),
+             (["--logdir", str(tmp_path / "logs"), "--no_plot"], "is a folder you cannot write to"),
+             (["--metrics_json", str(tmp_path / "m.json"), "--no_plot"], "is a file you cannot overwrite")]
+    for flags, message in cases:
+        assert message in refused(parse, capsys, *flags)
+    assert (tmp_path / "m.json").read_text() == "{}" and not (tmp_path / "new").exists()
 
 
-def test_sin_examples_too_few_for_one_batch(no_tensorflow):
-    line = refused("lstm_sin_predict.py", no_tensorflow, "--train_examples", "100")
-    assert "no batch of --batch_size 128" in line and "raise --train_examples" in line
+def test_flag_types():
+    for kind, good, bad in [(support.positive_int, ["1", "7"], ["0", "-3"]),
+                            (support.non_negative_int, ["0", "5"], ["-1"]),
+                            (support.positive_float, ["0.5", "1e3"], ["0", "-1", "inf", "nan"]),
+                            (support.keep_prob_value, ["1", "0.35"], ["0", "1.5", "nan"]),
+                            (support.seed_value, ["0", str(2 ** 32 - 1)], ["-1", str(2 ** 32)])]:
+        for text in good:
+            kind(text)
+        for text in bad:
+            with pytest.raises(argparse.ArgumentTypeError):
+                kind(text)
 
 
 def test_keras2_check_names_what_to_install(monkeypatch, capsys):
-    import lstm_regression as reg
     from importlib import metadata, util
     p = argparse.ArgumentParser(prog="lstm_regression.py")
     real_version = metadata.version
     monkeypatch.setattr(metadata, "version", lambda d: "2.20.1" if d == "tf-keras" else real_version(d))
     with pytest.raises(SystemExit) as e:
-        reg.check_keras2(p)
+        support.check_keras2(p)
     err = capsys.readouterr().err
     assert e.value.code == 2 and "tf-keras 2.20.1 does not match TensorFlow 2.21" in err
     assert 'pip install "tf-keras==2.21.*"' in err
@@ -74,26 +103,45 @@ def test_keras2_check_names_what_to_install(monkeypatch, capsys):
     real_find = util.find_spec
     monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "tf_keras" else real_find(name, *a))
     with pytest.raises(SystemExit):
-        reg.check_keras2(p)
+        support.check_keras2(p)
     assert "tf-keras is not installed" in capsys.readouterr().err
     monkeypatch.setattr(util, "find_spec", real_find)
-    assert reg.check_keras2(p) is None                   # this machine's set-up passes
+    assert support.check_keras2(p) is None                   # this machine's set-up passes
     assert importlib.util.find_spec("tf_keras") is not None
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_outputs_without_write_permission_are_refused(script, tmp_path, monkeypatch, capsys):
-    """As root, every folder is writable, so the permission check is run with os.access saying no."""
-    module = importlib.import_module(script[:-3])
-    (tmp_path / "logs").mkdir()
-    (tmp_path / "m.json").write_text("{}")
-    monkeypatch.setattr(module.os, "access", lambda path, mode: False)
-    cases = [(["--plot", str(tmp_path / "new" / "p.png")], "cannot be created: %s is not writable" % tmp_path),
-             (["--logdir", str(tmp_path / "logs"), "--no_plot"], "is a folder you cannot write to"),
-             (["--metrics_json", str(tmp_path / "m.json"), "--no_plot"], "is a file you cannot overwrite")]
-    for flags, message in cases:
-        with pytest.raises(SystemExit) as e:
-            module.parse_args(flags)
-        errors = [l for l in capsys.readouterr().err.splitlines() if "error:" in l]
-        assert e.value.code == 2 and len(errors) == 1 and message in errors[0], errors
-    assert (tmp_path / "m.json").read_text() == "{}" and not (tmp_path / "new").exists()
+def test_importing_support_does_not_import_tensorflow(no_tensorflow):
+    """Flags are refused in a moment: support.py (and every script, up to main) loads TensorFlow only
+    when a TensorFlow name is first used."""
+    r = run_script("support.py", env=no_tensorflow)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+
+
+# --------------------------------------------------------------- each script's wiring of the checks
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_each_script_checks_its_outputs_seed_and_learning_rate(name, tmp_path, capsys):
+    parse_args = script(name).parse_args
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    assert "is a file, so no folder can be made inside it" in refused(parse_args, capsys, "--plot",
+                                                                     str(a_file / "p.png"))
+    assert "is a folder; give a file name" in refused(parse_args, capsys, "--metrics_json", str(tmp_path))
+    assert "is a file; give a folder" in refused(parse_args, capsys, "--logdir", str(a_file))
+    assert "--seed" in refused(parse_args, capsys, "--seed", "-1")
+    assert "2**32" in refused(parse_args, capsys, "--seed", str(2 ** 32))
+    for value in ["inf", "nan"]:
+        assert "positive finite number" in refused(parse_args, capsys, LR_FLAG[name], value)
+
+
+@pytest.mark.parametrize("name", ["lstm_mnist_classify.py", "bilstm_mnist.py", "ptb_language_model.py"])
+def test_a_checkpoint_folder_that_is_a_file_is_refused(name, tmp_path, capsys):
+    (tmp_path / "ckpt").write_text("x")
+    line = refused(script(name).parse_args, capsys, "--save_path", str(tmp_path / "ckpt"), "--no_plot")
+    assert "--save_path" in line and "is a file; give a folder" in line
+
+
+def test_sin_examples_too_few_for_one_batch(no_tensorflow):
+    r = run_script("lstm_sin_predict.py", "--train_examples", "100", env=no_tensorflow)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    line, = [l for l in r.stderr.splitlines() if "error:" in l]
+    assert "no batch of --batch_size 128" in line and "raise --train_examples" in line

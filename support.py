@@ -1,0 +1,506 @@
+"""What the pages never had, written once for the five scripts (as util.py sits beside the official
+ptb_word_lm.py): flag types and checks, TensorFlow loaded in TF1 graph mode after the flags, the device
+line, files written under a temporary name, one-line errors, the divergence check, checkpoints with their
+checkpoint.json, Ctrl-C, progress lines, TensorBoard scalars, figures and the metrics JSON, and the MNIST
+scripts' shared test-set evaluation and figure.
+
+Importing this module does not import TensorFlow: a bad flag is refused in a moment, before TensorFlow's
+slow import. `tf` and `rnn` below load it on first use.
+"""
+import argparse
+import contextlib
+import json
+import math
+import os
+import random
+import signal
+import sys
+import time
+import warnings
+
+import numpy as np
+
+
+# ------------------------------------------------------------------------------------- flag types
+def positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer, got %s" % text)
+    return value
+
+
+def non_negative_int(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more, got %s" % text)
+    return value
+
+
+def positive_float(text):
+    value = float(text)
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
+    return value
+
+
+def keep_prob_value(text):
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError("must be in (0, 1], got %s" % text)
+    return value
+
+
+def seed_value(text):
+    value = int(text)
+    if not 0 <= value < 2 ** 32:
+        raise argparse.ArgumentTypeError("must be between 0 and 2**32 - 1 (numpy's range), got %s" % text)
+    return value
+
+
+# ------------------------------------------------------------------------ the flags every script has
+def parser(description):
+    """An argument parser whose --help shows every flag's default."""
+    return argparse.ArgumentParser(description=description,
+                                   formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+
+
+def add_run_flags(p, seed_help, logdir_help, plot_default, plot_help,
+                  show_help="also open the figure in a window at the end", checkpoints=False):
+    """--seed, --logdir, --plot, --show, --no_plot, [--save_path, --restore], --cpu, --metrics_json."""
+    p.add_argument("--seed", type=seed_value, default=1, help=seed_help)
+    p.add_argument("--logdir", help=logdir_help)
+    p.add_argument("--plot", default=plot_default, help=plot_help)
+    p.add_argument("--show", action="store_true", help=show_help)
+    p.add_argument("--no_plot", action="store_true", help="do not plot at all")
+    if checkpoints:
+        p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
+        p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
+    p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+
+
+def parse(p, argv):
+    """p.parse_args(argv), and --restore refused without --save_path."""
+    args = p.parse_args(argv)
+    if getattr(args, "restore", False) and not args.save_path:
+        p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
+    return args
+
+
+def check_run_args(p, args):
+    """After the script's own checks: the output paths, then the Keras 2 set-up."""
+    check_outputs(p, args)
+    check_keras2(p)
+
+
+def check_outputs(p, args):
+    """Refuse, before any training, an output path the run could not write at its end."""
+    paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
+             ("--save_path", getattr(args, "save_path", None), True)]
+    if not args.no_plot:
+        paths.append(("--plot", args.plot, False))
+    for flag, path, is_folder in paths:
+        problem = path and unwritable(path, is_folder)
+        if problem:
+            p.error("%s %s: %s" % (flag, path, problem))
+
+
+def unwritable(path, is_folder):
+    """Why path cannot be written as a file (or created as a folder), or None if it can."""
+    if os.path.isdir(path):
+        if not is_folder:
+            return "is a folder; give a file name"
+        return None if os.access(path, os.W_OK) else "is a folder you cannot write to"
+    if os.path.exists(path):
+        if is_folder:
+            return "is a file; give a folder"
+        return None if os.access(path, os.W_OK) else "is a file you cannot overwrite"
+    parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return "%s is a file, so no folder can be made inside it" % parent
+    return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
+
+
+def check_keras2(p):
+    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
+    from importlib import metadata, util
+    if util.find_spec("tf_keras") is None:
+        p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
+    try:
+        tf_version, keras_version = metadata.version("tensorflow"), metadata.version("tf-keras")
+    except metadata.PackageNotFoundError:
+        return      # another TensorFlow build (tensorflow-cpu, a nightly): its import will tell
+    if tf_version.split(".")[:2] != keras_version.split(".")[:2]:
+        p.error("tf-keras %s does not match TensorFlow %s: pip install \"tf-keras==%s.*\""
+                % (keras_version, tf_version, ".".join(tf_version.split(".")[:2])))
+
+
+# ------------------------------------------------------------------ TensorFlow, in TF1 graph mode
+def load_tensorflow():
+    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once."""
+    import tensorflow.compat.v1 as tf1
+    if tf1.executing_eagerly():
+        tf1.disable_eager_execution()
+        tf1.logging.set_verbosity(tf1.logging.ERROR)
+        warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+    return tf1
+
+
+class _Later(object):
+    """A name for a TensorFlow module that imports it at its first use (see load_tensorflow)."""
+
+    def __init__(self, *path):
+        self._path = path
+
+    def __getattr__(self, name):
+        value = load_tensorflow()
+        for part in self._path + (name,):
+            value = getattr(value, part)
+        return value
+
+
+tf = _Later()                    # import tensorflow.compat.v1 as tf
+rnn = _Later("nn", "rnn_cell")   # TF1: import tensorflow.contrib.rnn as rnn
+
+
+def seed(value):
+    """Python's and numpy's generators (the graph's seed is set where each graph is built)."""
+    random.seed(value)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(value)
+
+
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def scalar(writer, tag, value, step):
+    """One TensorBoard scalar, where --logdir is given."""
+    if writer is not None:
+        writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
+
+
+# ----------------------------------------------------------------------------- errors and files
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
+
+
+class Diverged(Exception):
+    """A training batch gave a loss that is not a finite number."""
+
+
+def check_finite(value, step, name="loss"):
+    if not math.isfinite(value):
+        raise Diverged("the training %s is %s at step %d" % (name, value, step))
+
+
+@contextlib.contextmanager
+def training_guard(lr_flag, checkpoints=None, save=None, interrupted="Interrupted."):
+    """Around training: a diverged loss is one line (exit 2); Ctrl-C prints `interrupted`, calls save()
+    (the checkpoint, where --save_path is given) and exits 130."""
+    try:
+        yield
+    except Diverged as e:
+        stop("%s; lower the learning rate (%s)%s" % (e, lr_flag, ", the last checkpoint is kept"
+                                                     if checkpoints else ""))
+    except KeyboardInterrupt:
+        print("\n" + interrupted)
+        if save is not None:
+            save()
+        raise SystemExit(130)
+
+
+def write_atomically(path, write):
+    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
+    folder = os.path.dirname(path)
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+    tmp = path + ".tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_json(path, value):
+    def write(tmp):
+        with open(tmp, "w") as f:
+            f.write(json.dumps(value, indent=2) + "\n")
+    write_atomically(path, write)
+
+
+def write_metrics(path, metrics):
+    """--metrics_json: the run's final figures; returns them."""
+    if path:
+        write_json(path, metrics)
+    return metrics
+
+
+# ----------------------------------------------------------------------------------- figures
+def pyplot(show):
+    import matplotlib
+    if not show:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def can_show():
+    return bool(os.environ.get("DISPLAY")) or not sys.platform.startswith("linux")
+
+
+def write_figure(fig, path, show=False):
+    """Save fig as a PNG under a temporary name, say so, show it if asked and possible, close it."""
+    import matplotlib.pyplot as plt
+    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+    print("Saved figure to %s" % path)
+    if show and can_show():
+        plt.show()
+    plt.close(fig)
+
+
+def plot(save_figure, *args):
+    """save_figure(*args); Ctrl-C while it draws leaves no half figure and exits 130."""
+    try:
+        save_figure(*args)
+    except KeyboardInterrupt:
+        print("\nInterrupted; no figure saved.")
+        raise SystemExit(130)
+
+
+# ------------------------------------------------------------------------------- checkpoints
+class Checkpoints(object):
+    """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
+    what built the model (the script, the flags that shape it), which --restore checks first."""
+
+    def __init__(self, args, model):
+        self.args, self.model = args, model
+        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+
+    def restore(self, sess):
+        if not self.args.restore:
+            return
+        folder = self.args.save_path
+        latest = tf.train.latest_checkpoint(folder)
+        if latest is None:
+            stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
+        try:
+            with open(os.path.join(folder, "checkpoint.json")) as f:
+                saved = json.load(f)
+        except (OSError, ValueError):
+            saved = {}              # an older or hand-made checkpoint: the restore below checks it
+        if saved.get("script", self.model["script"]) != self.model["script"]:
+            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
+                 % (folder, saved["script"], self.model["script"]))
+        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
+        if differ:
+            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
+            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
+                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
+                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
+                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
+        try:
+            saved_shapes = dict(tf.train.list_variables(latest))
+            if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
+                   for v in sess.graph.get_collection(tf.GraphKeys.GLOBAL_VARIABLES)):
+                stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
+                     "give another --save_path" % latest)
+            self.saver.restore(sess, latest)
+        except (tf.errors.OpError, ValueError) as e:
+            stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
+                 "to start over" % (latest, type(e).__name__, folder))
+        print("Restored %s" % latest)
+
+    def save(self, sess, global_step):
+        """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
+        diverged one (max_to_keep=2 keeps the one before too)."""
+        if self.saver is not None:
+            os.makedirs(self.args.save_path, exist_ok=True)
+            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
+                                   global_step=global_step)
+            write_json(os.path.join(self.args.save_path, "checkpoint.json"), self.model)
+            print("Saved checkpoint %s" % path)
+
+
+# ------------------------------------------------------------------------------------ progress
+class Progress(object):
+    """Prints 'label: done / total words, words/s, ETA' when `every` seconds have passed since the last
+    print (or when forced), so a long pass never looks hung."""
+
+    def __init__(self, total, label, every=10.0):
+        self.total, self.label, self.every = total, label, every
+        self.start = self.last = time.time()
+
+    def seconds(self):
+        return time.time() - self.start
+
+    def update(self, done, force=False):
+        now = time.time()
+        if not force and now - self.last < self.every:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        eta = (self.total - done) / rate if rate > 0 else float("inf")
+        print("  %s: %d / %d words, %.0f words/s, ETA %.0f s" % (self.label, done, self.total, rate, eta))
+        sys.stdout.flush()
+
+
+# ------------------------------------------------------------------------------------- Ctrl-C
+CTRL_C = []   # the Ctrl-Cs received in this run
+
+
+def ctrl_c(signum, frame):
+    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
+    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
+    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
+    CTRL_C.append(signum)
+    if len(CTRL_C) > 1:
+        print("\nInterrupted.", flush=True)
+        os._exit(130)
+    raise KeyboardInterrupt
+
+
+def run(main, parse_args):
+    """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow,
+    then main(args), with Ctrl-C ending the run as 'Interrupted.' and exit status 130 wherever it
+    comes. Under IPython/Jupyter (%run) the notebook's own Ctrl-C is left alone."""
+    args = parse_args()
+    notebook = "IPython" in sys.modules
+    del CTRL_C[:]
+    if not notebook:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C while TensorFlow loads: just stop
+    load_tensorflow()
+    if not notebook:
+        signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        main(args)
+    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
+        if not CTRL_C:
+            raise                               # no Ctrl-C: a real error, shown as it is
+        print("\nInterrupted.")
+        sys.exit(130)
+
+
+# ------------------------------------------------------- the MNIST scripts (guide Ⅲ-Ⅴ, notes page)
+def load_mnist(args, validation_size):
+    """input_data.read_data_sets, 0-255 bytes; a data problem is one line on stderr and exit 2."""
+    from data import input_data
+    try:
+        return input_data.read_data_sets(args.data_dir, one_hot=True, dtype=np.uint8, seed=args.seed,
+                                         validation_size=validation_size)
+    except input_data.MnistDataError as e:
+        stop(e)
+
+
+def to_pixels(images, pixels):
+    """uint8 images as float32: the values 0-255 (the guide's CSV, raw) or scaled to [0, 1] (unit, as
+    TF1's read_data_sets)."""
+    images = images.astype(np.float32)
+    return images if pixels == "raw" else images * (1.0 / 255.0)
+
+
+def mnist_test_set(mnist, pixels):
+    """The labelled test images (the page's Kaggle test.csv has none), evaluated after training; prints
+    the counts and the pixel scale."""
+    X_test, y_test = to_pixels(mnist.test.images, pixels).reshape(-1, 28, 28), mnist.test.labels
+    print("TRAIN_EXAMPLES = %d, TEST_EXAMPLES = %d, pixels %s" % (
+        mnist.train.num_examples, len(X_test), "0-255 (raw)" if pixels == "raw" else "in [0, 1] (unit)"))
+    return X_test, y_test
+
+
+EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
+
+
+def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
+    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
+    predictions = []
+    for j in range(0, len(images), batch):
+        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
+        predictions.append(np.argmax(logits, 1))
+    predictions = np.concatenate(predictions)
+    return float(np.mean(predictions == np.argmax(labels, 1))), predictions
+
+
+def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
+    """What the MNIST scripts share around the page's code: read MNIST, build the graph (build() returns
+    the page's tensors), open the session (or --restore), run the page's loop train_loop(sess, g, mnist,
+    args, ckpt, writer, history), then the accuracy on every test image, the figure and the JSON.
+    model: what checkpoint.json records; metrics: the script's own keys, first."""
+    seed(args.seed)
+    config, device = session_config(args.cpu)
+    print(device)
+    mnist = load_mnist(args, validation_size)
+    X_test, y_test = mnist_test_set(mnist, args.pixels)
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = build()
+        init = tf.global_variables_initializer()
+        ckpt = Checkpoints(args, model)
+    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    history = []
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        first_step = sess.run(g["global_step"])
+        start = time.time()
+        with training_guard("--learning_rate", args.save_path,
+                            save=lambda: ckpt.save(sess, sess.run(g["global_step"]))):
+            step = train_loop(sess, g, mnist, args, ckpt, writer, history)
+            wall = time.time() - start
+            test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
+    if writer is not None:
+        scalar(writer, "test_accuracy", test_accuracy, step)
+        writer.close()
+    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
+    trained = step - first_step
+    print("trained %d steps in %.1f s, %.0f images/s"
+          % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
+    if not args.no_plot:
+        plot(mnist_figure, args.plot, history, X_test, y_test, predictions, title, args.show)
+    metrics.update({
+        "steps": int(step), "train_examples": mnist.train.num_examples, "test_examples": len(X_test),
+        "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
+        "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
+        "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
+        "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
+        "device": device.replace("Device: ", ""),
+    })
+    return write_metrics(args.metrics_json, metrics)
+
+
+def mnist_figure(path, history, images, labels, predictions, title, show):
+    """Training curves, then the first 24 test digits and up to 12 mistakes, each "predicted (true)"."""
+    plt = pyplot(show)
+    fig = plt.figure(figsize=(13, 6))
+    ax = fig.add_subplot(1, 3, 1)
+    if history:
+        steps, losses, accus = zip(*history)
+        line1 = ax.plot(steps, losses, "b.-", label="training loss")
+        ax.set_xlabel("step")
+        ax2 = ax.twinx()
+        line2 = ax2.plot(steps, accus, "g.-", label="training accuracy (right axis)")
+        ax2.set_ylim(0, 1)
+        ax.legend(handles=line1 + line2, loc="center right")
+    ax.set_title(title, fontsize=9)
+    true = np.argmax(labels, 1)
+    wrong = np.flatnonzero(predictions != true)
+    shown = list(range(min(24, len(true)))) + [i for i in wrong if i >= 24][:12]
+    for k, i in enumerate(shown):
+        sub = fig.add_subplot(6, 12, (k // 6) * 12 + 7 + k % 6)
+        sub.imshow(images[i].reshape(28, 28), cmap="gray_r")
+        ok = predictions[i] == true[i]
+        sub.set_title("%d (%d)" % (predictions[i], true[i]), fontsize=8, color="black" if ok else "red")
+        sub.axis("off")
+    fig.text(0.75, 0.01, "test digits: predicted (true); mistakes in red", ha="center", fontsize=9)
+    write_figure(fig, path, show)
