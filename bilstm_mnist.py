@@ -16,7 +16,8 @@ import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
+# it loads ignore it: support.py keeps those off the screen).
 os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 

@@ -18,7 +18,8 @@ import support
 from support import tf   # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
+# it loads ignore it: support.py keeps those off the screen).
 os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -257,6 +258,8 @@ def main(args):
                         plt.ioff()
                     save_figure(args.plot, windows[-PLOT_WINDOWS:], costs, pred_style, args.cell == "rnn",
                                 live=plt is not None)
+                    if plt is not None and args.cell == "rnn":
+                        plt.show()         # the notes page's plt.ioff(); plt.show(): open until you close it
         finally:
             if writer is not None:
                 writer.close()
@@ -288,7 +291,9 @@ def parse_args(argv=None):
                           logdir_help="write TensorBoard events (graph and the `cost` scalar) here",
                           plot_default=os.path.join("outputs", "lstm_regression.png"),
                           plot_help="save the figure (last windows and cost curve) as this PNG",
-                          show_help="draw the live plot while training, as the page")
+                          show_help="draw the live plot while training: the notes page's (--cell rnn, its "
+                                    "window left open at the end); Morvan's TF page has none, his published "
+                                    "code draws the same")
     args = support.parse(p, argv)
     for name, value in PAGE_DEFAULTS[args.cell].items():
         if getattr(args, name) is None:

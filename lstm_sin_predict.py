@@ -19,7 +19,8 @@ import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
+# it loads ignore it: support.py keeps those off the screen).
 os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -251,21 +252,33 @@ def build_tflearn_graph(args):
     return dict(X_p=X_p, y_p=y_p, h=tf.reshape(predictions, [-1, 1]), mse=loss, optimizer=train_op)
 
 
+def tflearn_batches(num_samples, batch_size, seed):
+    """The order in which TFLearn's fit() fed the samples (its DataFeeder): a permutation of all of
+    them drawn from RandomState(seed), taken batch_size at a time, the last batch of a pass partial
+    (9,989 windows: 312 batches of 32, then one of 5), then a new permutation for the next pass, without
+    end. Yields the index arrays."""
+    rng = np.random.RandomState(seed)
+    while True:
+        order = rng.permutation(num_samples)
+        for start in range(0, num_samples, batch_size):
+            yield order[start:start + batch_size]
+
+
 def fit_and_predict(sess, g, data, args, writer):
     """regressor.fit(train_X, train_y, batch_size=BATCH_SIZE, steps=TRAINING_STEPS), then predict(test_X)
-    and the RMSE. fit() draws random batches. Returns what train_by_epochs returns."""
+    and the RMSE. fit() takes its batches in tflearn_batches' order. Returns what train_by_epochs returns."""
     train_X, train_y, test_X, test_y = data
-    rng = np.random.RandomState(args.seed)
+    batches = tflearn_batches(len(train_X), args.batch_size, args.seed)   # TFLearn's own seed was 42
     steps = min(args.steps, args.max_steps or args.steps)
     losses = []
     for step in range(steps):
-        idx = rng.randint(0, len(train_X), args.batch_size)
+        idx = next(batches)
         _, loss = sess.run((g["optimizer"], g["mse"]), {g["X_p"]: train_X[idx], g["y_p"]: train_y[idx]})
         support.check_finite(loss, step + 1)
         losses.append(loss)
         support.scalar(writer, "training_loss", float(loss), step)
         if step % 100 == 0:
-            print("loss = %g, step = %d" % (loss, step + 1))   # as TFLearn's fit() logged
+            print("loss = %g, step = %d" % (loss, step + 1))   # as TFLearn's fit() logged (at INFO level)
     predicted, test_mse = evaluate(sess, g, test_X, test_y, 1024)
     rmse = np.sqrt(test_mse)
     print('Mean Square Error is: %f' % rmse)   # the page's name for the root mean squared error

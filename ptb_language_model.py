@@ -18,7 +18,8 @@ from data import reader       # TF1: from tensorflow.models.rnn.ptb import reade
 from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 
 # Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second line hides TensorFlow's C++ start-up chatter.
+# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
+# it loads ignore it: support.py keeps those off the screen).
 os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 

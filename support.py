@@ -15,6 +15,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 import warnings
 
@@ -140,12 +141,43 @@ def check_keras2(p):
 # ------------------------------------------------------------------ TensorFlow, in TF1 graph mode
 def load_tensorflow():
     """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once."""
-    import tensorflow.compat.v1 as tf1
+    with start_up_log_hidden():
+        import tensorflow.compat.v1 as tf1
     if tf1.executing_eagerly():
         tf1.disable_eager_execution()
         tf1.logging.set_verbosity(tf1.logging.ERROR)
         warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
     return tf1
+
+
+@contextlib.contextmanager
+def start_up_log_hidden():
+    """TensorFlow 2.19+ writes its C++ start-up log (absl, oneDNN, CUDA lines) to standard error while
+    it is imported, whatever TF_CPP_MIN_LOG_LEVEL says. Standard error goes to a temporary file for
+    that time: dropped when the import succeeds, shown when it fails, so a real failure still shows."""
+    if "tensorflow" in sys.modules:
+        yield
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):    # a notebook's stderr has no file descriptor
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), fd)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, fd)
+            log.seek(0)
+            sys.stderr.write(log.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 class _Later(object):

@@ -57,11 +57,17 @@ def _build_vocab(filename):
 
 
 def _file_to_word_ids(filename, word_to_id):
-    """Ids of the file's words. A word not in the vocabulary becomes <unk> when the vocabulary has
-    it (always so in PTB), else it is dropped as TF's reader dropped it."""
+    """Ids of the file's words, and how many of them are not in the vocabulary.
+
+    Not TF's reader: it always dropped a word that is not in the vocabulary. Here such a word is read
+    as <unk> when the vocabulary has <unk> (PTB's always does), so a perplexity counts every word of the
+    split; only without <unk> is it dropped. On full PTB nothing differs: every word of its validation
+    and test splits is in the vocabulary of its training split."""
     unk = word_to_id.get(UNK)
-    ids = [word_to_id.get(word, unk) for word in _read_words(filename)]
-    return [i for i in ids if i is not None]
+    words = _read_words(filename)
+    ids = [word_to_id.get(word, unk) for word in words]
+    unknown = sum(1 for word in words if word not in word_to_id)
+    return [i for i in ids if i is not None], unknown
 
 
 def _known_words(filename, word_to_id):
@@ -77,7 +83,9 @@ def _split_paths(data_path):
 
 
 def ptb_raw_data(data_path=None, return_vocab=False, download=True):
-    """(train_ids, valid_ids, test_ids, vocab_size), plus word_to_id when return_vocab=True."""
+    """(train_ids, valid_ids, test_ids, vocab_size), plus word_to_id when return_vocab=True (TF's reader
+    returned the four; the script also needs the words, to print --sample). A split with words that are
+    not in the vocabulary gets one printed line saying how many and what became of them."""
     data_path = data_path or os.path.join(os.path.dirname(os.path.abspath(__file__)), "ptb")
     if os.path.exists(data_path) and not os.path.isdir(data_path):
         raise PTBDataError("%s is a file: --data_path must be the folder that holds %s"
@@ -103,7 +111,11 @@ def ptb_raw_data(data_path=None, return_vocab=False, download=True):
         if _known_words(path, word_to_id) == 0:
             raise PTBDataError("%s has no word of the vocabulary built from ptb.train.txt: is it PTB text?"
                                % path)
-        data.append(_file_to_word_ids(path, word_to_id))
+        ids, unknown = _file_to_word_ids(path, word_to_id)
+        if unknown:
+            print("%s: %s words not in the vocabulary, %s" % (os.path.basename(path), format(unknown, ","),
+                  "read as %s" % UNK if UNK in word_to_id else "dropped (the vocabulary has no %s)" % UNK))
+        data.append(ids)
     result = (data[0], data[1], data[2], len(word_to_id))
     return result + (word_to_id,) if return_vocab else result
 

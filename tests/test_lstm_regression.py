@@ -107,6 +107,7 @@ def test_command_line_run_writes_metrics_plot_and_tensorboard(tmp_path):
                    env={"TF_USE_LEGACY_KERAS": "0"})
     assert r.returncode == 0, r.stderr
     assert "cost: " in r.stdout and "Device:" in r.stdout
+    assert r.stderr == ""          # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown
     m = json.loads((tmp_path / "m.json").read_text())
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",
                 "examples_per_second", "device"]:

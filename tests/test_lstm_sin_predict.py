@@ -117,3 +117,34 @@ def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
     r = run_script("lstm_sin_predict.py", *flags, env=no_tensorflow)
     assert r.returncode == 2
     assert "error:" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_tflearn_batches_come_in_the_datafeeders_order():
+    """TFLearn's fit(): a seeded permutation of all windows, 32 at a time, the last batch of a pass
+    partial, a new permutation every pass."""
+    batches = sp.tflearn_batches(9989, 32, seed=42)
+    first = [next(batches) for _ in range(313)]
+    assert [len(b) for b in first] == [32] * 312 + [5]
+    order = np.concatenate(first)
+    assert sorted(order) == list(range(9989))                      # every window once a pass
+    np.testing.assert_array_equal(order, np.random.RandomState(42).permutation(9989))
+    second = np.concatenate([next(batches) for _ in range(313)])
+    assert sorted(second) == list(range(9989)) and not np.array_equal(second, order)   # a new order
+    again = sp.tflearn_batches(9989, 32, seed=42)
+    np.testing.assert_array_equal(next(again), first[0])              # the same seed, the same order
+    assert not np.array_equal(next(sp.tflearn_batches(9989, 32, seed=1)), first[0])
+
+
+def test_the_tflearn_loop_feeds_the_datafeeders_batches(monkeypatch, capsys):
+    fed = []
+    real = sp.tflearn_batches
+
+    def spy(num_samples, batch_size, seed):
+        for idx in real(num_samples, batch_size, seed):
+            fed.append(idx)
+            yield idx
+    monkeypatch.setattr(sp, "tflearn_batches", spy)
+    sp.main(sp.parse_args(["--variant", "dense", "--max_steps", "3", "--no_plot", "--train_examples", "100",
+                           "--test_examples", "50", "--seed", "7"]))
+    expected = real(100 - 10 - 1, 32, 7)          # generate_data gives len - TIMESTEPS - 1 windows
+    assert [list(b) for b in fed] == [list(next(expected)) for _ in range(3)]

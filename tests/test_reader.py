@@ -64,10 +64,26 @@ def test_vocabulary_order_eos_and_unknown_words(tmp_path):
     assert reader.ptb_raw_data(folder, download=False) == (train, valid, test, 5)
 
 
-def test_unknown_words_are_dropped_when_there_is_no_unk(tmp_path):
+def test_unknown_words_are_dropped_when_there_is_no_unk(tmp_path, capsys):
     folder = write_ptb(tmp_path, test="a zzz b\n")
     _, _, test, _ = reader.ptb_raw_data(folder, download=False)
     assert test == [3, 2, 0]          # a, b, <eos>: zzz dropped, as TF's reader did
+    assert capsys.readouterr().out == "ptb.test.txt: 1 words not in the vocabulary, dropped (the vocabulary " \
+                                      "has no <unk>)\n"
+
+
+def test_words_not_in_the_vocabulary_are_counted_and_read_as_unk(tmp_path, capsys):
+    """TF's reader kept only the words of the vocabulary ([word_to_id[w] for w in data if w in
+    word_to_id]); this one reads the others as <unk>, so that every word counts, and says how many."""
+    folder = write_ptb(tmp_path, train="a b c <unk>\n" * 2, valid="a b c\n", test="a x b y y c\n")
+    train, valid, test, size, vocab = reader.ptb_raw_data(folder, return_vocab=True, download=False)
+    out = capsys.readouterr().out
+    assert out == "ptb.test.txt: 3 words not in the vocabulary, read as <unk>\n"   # none for train, valid
+    words = "a x b y y c <eos>".split()
+    tf_reader = [vocab[w] for w in words if w in vocab]
+    assert len(tf_reader) == 4 and len(test) == 7
+    assert test == [vocab.get(w, vocab["<unk>"]) for w in words]
+    assert [i for i in test if i != vocab["<unk>"]] == tf_reader
 
 
 def test_simple_examples_layout(tmp_path):

@@ -6,11 +6,14 @@ in-process (parse_args never loads TensorFlow), and each script's own test file 
 as a real command line with a TensorFlow that fails loudly if imported."""
 import argparse
 import importlib
+import os
+import subprocess
+import sys
 
 import pytest
 
 import support
-from conftest import run_script
+from conftest import ROOT, run_script
 
 SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
            "ptb_language_model.py"]
@@ -108,6 +111,26 @@ def test_keras2_check_names_what_to_install(monkeypatch, capsys):
     monkeypatch.setattr(util, "find_spec", real_find)
     assert support.check_keras2(p) is None                   # this machine's set-up passes
     assert importlib.util.find_spec("tf_keras") is not None
+
+
+def test_tensorflows_start_up_log_is_hidden_unless_the_import_fails(tmp_path):
+    """The C++ lines TensorFlow writes to standard error while it loads are dropped; when the import
+    fails they are shown, with the error (a fake tensorflow package that logs, then fails)."""
+    fake = tmp_path / "tensorflow"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("import os\nos.write(2, b'C++ start-up line\\n')\n"
+                                      "raise ImportError('no TensorFlow for this CPU')\n")
+    r = run_script("lstm_regression.py", "--no_plot", env={"PYTHONPATH": str(tmp_path)})
+    assert r.returncode == 1
+    assert "C++ start-up line" in r.stderr and "ImportError: no TensorFlow for this CPU" in r.stderr
+    (fake / "__init__.py").write_text("import os, sys\nos.write(2, b'C++ start-up line\\n')\n"
+                                      "print('python line', file=sys.stderr)\n")
+    (fake / "compat").mkdir()
+    (fake / "compat" / "__init__.py").write_text("")
+    (fake / "compat" / "v1.py").write_text("def executing_eagerly():\n    return False\n")
+    r = subprocess.run([sys.executable, "-c", "import support; support.load_tensorflow(); print('loaded')"],
+                       cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert r.returncode == 0 and r.stdout == "loaded\n" and r.stderr == "", r.stderr
 
 
 def test_importing_support_does_not_import_tensorflow(no_tensorflow):
