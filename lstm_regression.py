@@ -209,7 +209,7 @@ def main(args):
         model = Model(TIME_STEPS, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, BATCH_SIZE)
         merged = tf.summary.merge_all()
         sess = tf.Session(config=config)
-        writer = tf.summary.FileWriter(args.logdir, sess.graph) if args.logdir else None
+        writer = support.summary_writer(args.logdir, sess.graph)
         sess.run(tf.global_variables_initializer())  # TF1: tf.initialize_all_variables()
         plt = live_plot(show_data if args.cell == "rnn" else None) if args.show and not args.no_plot else None
 
@@ -261,9 +261,8 @@ def main(args):
                     if plt is not None and args.cell == "rnn":
                         plt.show()         # the notes page's plt.ioff(); plt.show(): open until you close it
         finally:
-            if writer is not None:
-                writer.close()
             sess.close()
+            support.close_writer(writer, args.logdir)
 
     return support.write_metrics(args.metrics_json, {
         "script": "lstm_regression.py", "variant": args.cell, "steps": STEPS,

@@ -305,15 +305,14 @@ def main(args):
         g = build(args)
         init = tf.global_variables_initializer()
 
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    writer = support.summary_writer(args.logdir, graph)
     start = time.time()
     with tf.Session(graph=graph, config=config) as sess:
         sess.run(init)
         with support.training_guard("--learning_rate"):
             step, train_loss, test_mse, curves, epochs_done = train(sess, g, data, args, writer)
     wall = time.time() - start
-    if writer is not None:
-        writer.close()
+    support.close_writer(writer, args.logdir)
     y_test = data[3]
     print("test mse: %.6f (all %d test windows)" % (test_mse, len(y_test)))
 

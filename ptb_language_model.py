@@ -238,7 +238,7 @@ def main(args):
                                   "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
                                   "--unroll": args.unroll, "vocabulary": vocab_size})
 
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    writer = support.summary_writer(args.logdir, graph)
     history = []
     steps_done = 0
     max_steps = args.max_steps
@@ -252,9 +252,8 @@ def main(args):
         def log_loss(step, cost):
             support.scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
 
-        interrupted = "Interrupted%s." % ("; the checkpoint resumes at the start of this epoch"
-                                          if args.save_path else "")
-        with support.training_guard("--learning_rate", args.save_path, interrupted=interrupted,
+        resumes = "; the checkpoint resumes at the start of this epoch" if args.save_path else ""
+        with support.training_guard("--learning_rate", args.save_path, interrupted=resumes,
                                     save=lambda: ckpt.save(sess, sess.run(epoch_var))):
             # 使用训练数据训练模型
             for i in range(sess.run(epoch_var), config.max_max_epoch):
@@ -294,8 +293,7 @@ def main(args):
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
-    if writer is not None:
-        writer.close()
+    support.close_writer(writer, args.logdir)
     if not args.no_plot and history:
         support.plot(save_figure, args.plot, history, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show)

@@ -239,36 +239,67 @@ def check_finite(value, step, name="loss"):
 
 
 @contextlib.contextmanager
-def training_guard(lr_flag, checkpoints=None, save=None, interrupted="Interrupted."):
-    """Around training: a diverged loss is one line (exit 2); Ctrl-C prints `interrupted`, calls save()
-    (the checkpoint, where --save_path is given) and exits 130."""
+def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
+    """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP print what
+    happened (`Interrupted`, `Terminated`, `Hangup`, then `interrupted`, e.g. "; the checkpoint
+    resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129."""
     try:
         yield
     except Diverged as e:
         stop("%s; lower the learning rate (%s)%s" % (e, lr_flag, ", the last checkpoint is kept"
                                                      if checkpoints else ""))
-    except KeyboardInterrupt:
-        print("\n" + interrupted)
+    except KeyboardInterrupt as e:
+        word, status = how_stopped(e)
+        say("\n%s%s." % (word, interrupted))
         if save is not None:
             save()
-        raise SystemExit(130)
+        raise SystemExit(status)
 
 
-def write_atomically(path, write):
-    """Call write(tmp_path), then rename tmp_path to path, so a crash never leaves half a file."""
-    folder = os.path.dirname(path)
-    if folder:
+def write_failed(path, error, kept=None):
+    """A file could not be written (full disk, quota, permissions): one line naming it and the cause,
+    and the checkpoint that is not lost (this run's last, or `kept`); exit 2."""
+    cause = (getattr(error, "strerror", None) or getattr(error, "message", None) or str(error)).strip()
+    cause = cause.splitlines()[0].split("; ")[-1] if cause else type(error).__name__   # TF: "file; cause"
+    note = ("; the trained model is saved: %s" % Checkpoints.latest if Checkpoints.latest else
+            "; the previous checkpoint is kept: %s" % kept if kept else "")
+    stop("cannot write %s: %s%s" % (path, cause, note))
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def write_atomically(path, write, mode="wb"):
+    """write(f) into a temporary file beside path, then flush, fsync and close it (each checked), and
+    only then rename it to path: a crash or a full disk never leaves half a file, nor a temporary one.
+    A failed write is write_failed(path, ...)."""
+    folder = os.path.dirname(path) or "."
+    tmp = None
+    try:
         os.makedirs(folder, exist_ok=True)
-    tmp = path + ".tmp"
-    write(tmp)
-    os.replace(tmp, path)
+        tmp = "%s.%d-%s.tmp" % (path, os.getpid(), os.urandom(4).hex())
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies, as for open()
+        with os.fdopen(fd, mode) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        if tmp:
+            _remove(tmp)
+        write_failed(path, e)
+    except BaseException:
+        if tmp:
+            _remove(tmp)
+        raise
 
 
 def write_json(path, value):
-    def write(tmp):
-        with open(tmp, "w") as f:
-            f.write(json.dumps(value, indent=2) + "\n")
-    write_atomically(path, write)
+    write_atomically(path, lambda f: f.write(json.dumps(value, indent=2) + "\n"), mode="w")
 
 
 def write_metrics(path, metrics):
@@ -276,6 +307,63 @@ def write_metrics(path, metrics):
     if path:
         write_json(path, metrics)
     return metrics
+
+
+def summary_writer(logdir, graph):
+    """--logdir: TensorBoard's FileWriter (or None) whose write errors (a full disk: TensorFlow raises
+    them when the events are flushed) end the run with write_failed's one line."""
+    if not logdir:
+        return None
+    _writer_thread_quiet()
+    try:
+        os.makedirs(logdir, exist_ok=True)
+        return _Events(tf.summary.FileWriter(logdir, graph), logdir)
+    except (OSError, RuntimeError, tf.errors.OpError) as e:
+        write_failed(logdir, e)
+
+
+QUIET_EVENTS = []   # set once the writer thread's own reports are silenced
+
+
+def _writer_thread_quiet():
+    """The FileWriter's thread logs its write error and dies with a traceback; the error comes back
+    to the next add_summary or close, which _Events reports in one line: keep the thread's own quiet."""
+    import logging
+    import threading
+    if QUIET_EVENTS:
+        return
+    QUIET_EVENTS.append(True)
+    previous = threading.excepthook
+
+    def hook(args):
+        if args.thread is None or args.thread.name != "EventLoggerThread":
+            previous(args)
+    threading.excepthook = hook
+    logging.getLogger("tensorflow").addFilter(
+        lambda record: not record.getMessage().startswith("EventFileWriter writer thread error"))
+
+
+class _Events(object):
+    def __init__(self, writer, logdir):
+        self.writer, self.logdir = writer, logdir
+
+    def _checked(self, method, *args):
+        try:
+            return getattr(self.writer, method)(*args)
+        except (OSError, RuntimeError, tf.errors.OpError) as e:
+            write_failed(self.logdir, e)
+
+    def add_summary(self, summary, step=None):
+        self._checked("add_summary", summary, step)
+
+    def close(self):
+        self._checked("close")
+
+
+def close_writer(writer, logdir):
+    """Flush and close the TensorBoard events, their errors checked."""
+    if writer is not None:
+        writer.close()
 
 
 # ----------------------------------------------------------------------------------- figures
@@ -292,9 +380,9 @@ def can_show():
 
 
 def write_figure(fig, path, show=False):
-    """Save fig as a PNG under a temporary name, say so, show it if asked and possible, close it."""
+    """Save fig under a temporary name, say so, show it if asked and possible, close it."""
     import matplotlib.pyplot as plt
-    write_atomically(path, lambda tmp: fig.savefig(tmp, format="png"))
+    write_atomically(path, lambda f: fig.savefig(f, format="png"))
     print("Saved figure to %s" % path)
     if show and can_show():
         plt.show()
@@ -302,12 +390,13 @@ def write_figure(fig, path, show=False):
 
 
 def plot(save_figure, *args):
-    """save_figure(*args); Ctrl-C while it draws leaves no half figure and exits 130."""
+    """save_figure(*args); a signal while it draws leaves no half figure and ends the run."""
     try:
         save_figure(*args)
-    except KeyboardInterrupt:
-        print("\nInterrupted; no figure saved.")
-        raise SystemExit(130)
+    except KeyboardInterrupt as e:
+        word, status = how_stopped(e)
+        say("\n%s; no figure saved." % word)
+        raise SystemExit(status)
 
 
 # ------------------------------------------------------------------------------- checkpoints
@@ -315,9 +404,12 @@ class Checkpoints(object):
     """--save_path / --restore: a tf.train.Saver over every variable, and beside it checkpoint.json,
     what built the model (the script, the flags that shape it), which --restore checks first."""
 
+    latest = None    # the last checkpoint this run saved, named when a later write fails
+
     def __init__(self, args, model):
         self.args, self.model = args, model
         self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+        Checkpoints.latest = None
 
     def restore(self, sess):
         if not self.args.restore:
@@ -355,13 +447,27 @@ class Checkpoints(object):
 
     def save(self, sess, global_step):
         """Save; only ever called after finite losses, so it never replaces a good checkpoint by a
-        diverged one (max_to_keep=2 keeps the one before too)."""
-        if self.saver is not None:
-            os.makedirs(self.args.save_path, exist_ok=True)
-            path = self.saver.save(sess, os.path.join(self.args.save_path, "model.ckpt"),
-                                   global_step=global_step)
-            write_json(os.path.join(self.args.save_path, "checkpoint.json"), self.model)
-            print("Saved checkpoint %s" % path)
+        diverged one (max_to_keep=2 keeps the one before too). If the disk refuses, what this save
+        wrote is removed and the folder's checkpoint list put back: the previous checkpoint restores."""
+        if self.saver is None:
+            return
+        folder = self.args.save_path
+        prefix = os.path.join(folder, "model.ckpt")
+        write_json(os.path.join(folder, "checkpoint.json"), self.model)
+        state_file = os.path.join(folder, "checkpoint")
+        before = set(os.listdir(folder))
+        state = open(state_file, "rb").read() if os.path.isfile(state_file) else None
+        try:
+            path = self.saver.save(sess, prefix, global_step=global_step)
+        except (OSError, tf.errors.OpError) as e:
+            for name in set(os.listdir(folder)) - before:
+                _remove(os.path.join(folder, name))
+            if state is not None:
+                with open(state_file, "wb") as f:
+                    f.write(state)
+            write_failed("%s-%d" % (prefix, global_step), e, kept=tf.train.latest_checkpoint(folder))
+        Checkpoints.latest = path
+        print("Saved checkpoint %s" % path)
 
 
 # ------------------------------------------------------------------------------------ progress
@@ -387,40 +493,75 @@ class Progress(object):
         sys.stdout.flush()
 
 
-# ------------------------------------------------------------------------------------- Ctrl-C
-CTRL_C = []   # the Ctrl-Cs received in this run
+# ------------------------------------------------------------------------- Ctrl-C and other signals
+STOPS = {signal.SIGINT: ("Interrupted", 130), signal.SIGTERM: ("Terminated", 143),
+         signal.SIGHUP: ("Hangup", 129)}   # what each says, and its exit status (128 + the signal)
+RECEIVED = []   # the signals received in this run
 
 
-def ctrl_c(signum, frame):
-    """Ctrl-C raises KeyboardInterrupt, as in any Python program, and is remembered: raised inside
-    TensorFlow's C++ layer it can come out as another error, be swallowed, or leave a lock held
-    (seen while a graph is built). So a second Ctrl-C stops the run at once, whatever its state."""
-    CTRL_C.append(signum)
-    if len(CTRL_C) > 1:
-        print("\nInterrupted.", flush=True)
-        os._exit(130)
-    raise KeyboardInterrupt
+class Stop(KeyboardInterrupt):
+    """A KeyboardInterrupt that knows its signal (Ctrl-C, SIGTERM or SIGHUP)."""
+
+    def __init__(self, signum):
+        super(Stop, self).__init__()
+        self.signum = signum
+
+
+def on_signal(signum, frame):
+    """Ctrl-C (and SIGTERM, SIGHUP: from `timeout`, a scheduler, a container stop, a closed terminal)
+    raises KeyboardInterrupt, so that every place that saves on Ctrl-C saves on them too, and is
+    remembered: raised inside TensorFlow's C++ layer it can come out as another error, be swallowed, or
+    leave a lock held (seen while a graph is built). So a second signal stops the run at once."""
+    RECEIVED.append(signum)
+    if len(RECEIVED) > 1:
+        word, status = STOPS[signum]
+        say("\n%s." % word)
+        os._exit(status)
+    raise Stop(signum)
+
+
+def how_stopped(error=None):
+    """(what to say, exit status): for a Stop, its signal's; for a plain KeyboardInterrupt, Ctrl-C's;
+    for another error (TensorFlow's C++ layer can turn a KeyboardInterrupt into one), the signal this
+    run received last."""
+    if isinstance(error, Stop):
+        return STOPS[error.signum]
+    if isinstance(error, KeyboardInterrupt) or not RECEIVED:
+        return STOPS[signal.SIGINT]
+    return STOPS[RECEIVED[-1]]
+
+
+def say(line):
+    """Print a line that must not fail (a closed terminal after SIGHUP)."""
+    try:
+        print(line, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def run(main, parse_args):
     """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow,
-    then main(args), with Ctrl-C ending the run as 'Interrupted.' and exit status 130 wherever it
-    comes. Under IPython/Jupyter (%run) the notebook's own Ctrl-C is left alone."""
+    then main(args), with Ctrl-C, SIGTERM and SIGHUP ending the run as `Interrupted.` (exit 130),
+    `Terminated.` (143) or `Hangup.` (129) wherever they come. Under IPython/Jupyter (%run) the
+    notebook's own signal handlers are left alone."""
     args = parse_args()
     notebook = "IPython" in sys.modules
-    del CTRL_C[:]
+    del RECEIVED[:]
+    Checkpoints.latest = None
     if not notebook:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)   # Ctrl-C while TensorFlow loads: just stop
+        signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
     load_tensorflow()
     if not notebook:
-        signal.signal(signal.SIGINT, ctrl_c)
+        for signum in STOPS:
+            signal.signal(signum, on_signal)
     try:
         main(args)
     except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
-        if not CTRL_C:
-            raise                               # no Ctrl-C: a real error, shown as it is
-        print("\nInterrupted.")
-        sys.exit(130)
+        if not RECEIVED:
+            raise                               # no signal: a real error, shown as it is
+        word, status = how_stopped(sys.exc_info()[1])
+        say("\n%s." % word)
+        sys.exit(status)
 
 
 # ------------------------------------------------------- the MNIST scripts (guide Ⅲ-Ⅴ, notes page)
@@ -479,7 +620,7 @@ def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
         g = build()
         init = tf.global_variables_initializer()
         ckpt = Checkpoints(args, model)
-    writer = tf.summary.FileWriter(args.logdir, graph) if args.logdir else None
+    writer = summary_writer(args.logdir, graph)
     history = []
     with tf.Session(graph=graph, config=config) as sess:
         sess.run(init)
@@ -491,9 +632,8 @@ def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
             step = train_loop(sess, g, mnist, args, ckpt, writer, history)
             wall = time.time() - start
             test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
-    if writer is not None:
-        scalar(writer, "test_accuracy", test_accuracy, step)
-        writer.close()
+    scalar(writer, "test_accuracy", test_accuracy, step)
+    close_writer(writer, args.logdir)
     print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
     trained = step - first_step
     print("trained %d steps in %.1f s, %.0f images/s"

@@ -21,9 +21,10 @@ import hashlib
 import os
 import sys
 import tempfile
-import urllib.request
 
 import numpy as np
+
+from .download import WriteFailed, fetch as _fetch
 
 FILES = {  # name -> SHA-256 of the uncompressed file (the same whichever mirror gzipped it)
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -223,33 +224,20 @@ def _sha256_of_gunzipped(path):
     return digest.hexdigest()
 
 
-def _fetch(url, out, timeout, report_every=0.1):
-    """Copy url into the open file out, printing how far along it is (every 10% when the size is known,
-    else every 10 MB); returns the number of bytes."""
-    print("Downloading %s" % url)
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        total = int(response.headers.get("Content-Length") or 0)
-        done, shown = 0, 0
-        for block in iter(lambda: response.read(1 << 16), b""):
-            out.write(block)
-            done += len(block)
-            step = total * report_every if total else 10 << 20
-            if done - shown >= step and (not total or done < total):
-                shown = done
-                print("  %.1f MB%s" % (done / 1e6, " of %.1f MB (%d%%)" % (total / 1e6, 100 * done // total)
-                                       if total else ""))
-    return done
-
-
 def maybe_download(name, train_dir, mirrors=None, timeout=30):
     """Download NAME.gz into train_dir (if absent), verified; returns its path."""
     path = os.path.join(train_dir, name + ".gz")
     if os.path.isfile(path):
         return path
-    os.makedirs(train_dir, exist_ok=True)
     errors = []
     for mirror in mirrors or MIRRORS:
-        fd, tmp = tempfile.mkstemp(suffix=".gz.part", dir=train_dir)
+        try:
+            os.makedirs(train_dir, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(suffix=".gz.part", dir=train_dir)
+        except OSError as e:
+            raise MnistDataError("MNIST is not in %s and cannot be downloaded there (%s): put the four files "
+                                 "%s there, or give --data_dir a folder you can write to"
+                                 % (os.path.abspath(train_dir), e.strerror or e, ", ".join(FILES)))
         try:
             with os.fdopen(fd, "wb") as out:
                 size = _fetch(mirror + name + ".gz", out, timeout)
@@ -258,6 +246,8 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
             os.replace(tmp, path)
             print("Successfully downloaded %s.gz, %d bytes, SHA-256 verified." % (name, size))
             return path
+        except WriteFailed as e:   # the disk, not the network: no other mirror can help
+            raise MnistDataError("cannot write %s: %s" % (path, e.args[0].strerror or e.args[0]))
         except Exception as e:  # try the next mirror
             print("  failed (%s)%s" % (e, "; trying the next mirror" if mirror != (mirrors or MIRRORS)[-1] else ""))
             errors.append("%s: %s" % (mirror, e))

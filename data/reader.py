@@ -15,9 +15,10 @@ import hashlib
 import os
 import tarfile
 import tempfile
-import urllib.request
 
 import numpy as np
+
+from .download import WriteFailed, fetch as _fetch
 
 SPLITS = ("ptb.train.txt", "ptb.valid.txt", "ptb.test.txt")
 MD5 = {  # of the files in simple-examples/data/ (the same files torchtext and others check)
@@ -177,36 +178,28 @@ def _md5(path):
     return digest.hexdigest()
 
 
-def _fetch(url, out, timeout, report_every=0.1):
-    """Copy url into the open file out, printing how far along it is (every 10% when the size is known,
-    else every 10 MB); returns the number of bytes."""
-    print("Downloading %s" % url)
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        total = int(response.headers.get("Content-Length") or 0)
-        done, shown = 0, 0
-        for block in iter(lambda: response.read(1 << 16), b""):
-            out.write(block)
-            done += len(block)
-            step = total * report_every if total else 10 << 20
-            if done - shown >= step and (not total or done < total):
-                shown = done
-                print("  %.1f MB%s" % (done / 1e6, " of %.1f MB (%d%%)" % (total / 1e6, 100 * done // total)
-                                       if total else ""))
-    return done
-
-
 def maybe_download(data_path, mirrors=None, timeout=60):
     """Fetch simple-examples.tgz and put its three PTB text files, verified, in data_path."""
-    os.makedirs(data_path, exist_ok=True)
     errors = []
     for url in mirrors or MIRRORS:
-        fd, archive = tempfile.mkstemp(suffix=".tgz.part", dir=data_path)
+        try:
+            os.makedirs(data_path, exist_ok=True)
+            fd, archive = tempfile.mkstemp(suffix=".tgz.part", dir=data_path)
+        except OSError as e:
+            raise PTBDataError("PTB is not in %s and cannot be downloaded there (%s): put %s there, or give "
+                               "--data_path a folder you can write to"
+                               % (os.path.abspath(data_path), e.strerror or e, ", ".join(SPLITS)))
         try:
             with os.fdopen(fd, "wb") as out:
                 size = _fetch(url, out, timeout)
             print("Successfully downloaded simple-examples.tgz, %d bytes." % size)
             _extract_splits(archive, data_path)
             return
+        except WriteFailed as e:   # the disk, not the network: no other mirror can help
+            error, = e.args
+            raise PTBDataError("cannot write %s: %s" % (getattr(error, "filename", None) or
+                                                        os.path.join(data_path, "simple-examples.tgz"),
+                                                        error.strerror or error))
         except Exception as e:  # try the next mirror
             print("  failed (%s)%s" % (e, "; trying the next mirror" if url != (mirrors or MIRRORS)[-1] else ""))
             errors.append("%s: %s" % (url, e))
@@ -236,7 +229,13 @@ def _extract_splits(archive, data_path):
                 fd, tmp = tempfile.mkstemp(suffix=".part", dir=data_path)
                 written.append(tmp)
                 with os.fdopen(fd, "wb") as out:
-                    out.write(tar.extractfile(members[name]).read())
+                    try:
+                        out.write(tar.extractfile(members[name]).read())
+                        out.flush()
+                        os.fsync(out.fileno())
+                    except OSError as e:
+                        e.filename = os.path.join(data_path, name)
+                        raise WriteFailed(e)
                 if _md5(tmp) != MD5[name]:
                     raise ValueError("%s: MD5 mismatch" % name)
             for tmp, name in zip(written, SPLITS):

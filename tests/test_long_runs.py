@@ -106,7 +106,11 @@ def test_a_damaged_checkpoint_is_one_line(mnist_dir, tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------------- Ctrl-C
-def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path):
+@pytest.mark.parametrize("signum,status,said", [(signal.SIGINT, 130, "Interrupted."),
+                                                 (signal.SIGTERM, 143, "Terminated.")])
+def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_dir, tmp_path, capsys):
+    """Ctrl-C, and SIGTERM (`timeout`, a scheduler, a container stop), sent to a real run in epoch 3:
+    the current step is saved, one line says what happened, and --restore resumes from that step."""
     ckpt = tmp_path / "ckpt"
     p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
                           "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
@@ -115,17 +119,39 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path):
                          # as from a shell: pytest-xdist's workers ignore SIGINT, and a child inherits that
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        for line in p.stdout:             # wait until training is under way, then press Ctrl-C
+        for line in p.stdout:             # wait until training is under way, then send the signal
             if line.startswith("epoch: 3"):
-                p.send_signal(signal.SIGINT)
+                p.send_signal(signum)
                 break
         out, err = p.communicate(timeout=60)
     finally:
         if p.poll() is None:
             p.kill()
-    assert p.returncode == 130 and "Traceback" not in err, err
-    assert "Interrupted." in out and "Saved checkpoint" in out
-    assert (ckpt / "checkpoint.json").exists()
+    assert p.returncode == status and "Traceback" not in err and err == "", err
+    assert said in out.splitlines()
+    saved = [l.split()[-1] for l in out.splitlines() if l.startswith("Saved checkpoint")][-1]
+    step = int(saved.rsplit("-", 1)[1])
+    assert step >= 20 and (ckpt / "checkpoint.json").exists()         # in epoch 3: 2 epochs of 10 steps done
+    cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--no_plot", "--save_path",
+                             str(ckpt), "--restore", "--max_steps", str(step + 1)]))
+    out = capsys.readouterr().out
+    assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
+
+
+def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys):
+    """A closed terminal (SIGHUP) while the data is read: `Hangup.` and exit status 129."""
+    def hang_up(*a, **k):
+        os.kill(os.getpid(), signal.SIGHUP)
+    monkeypatch.setattr(importlib.import_module("data.reader"), "ptb_raw_data", hang_up)
+    monkeypatch.setattr(sys, "argv", ["ptb_language_model.py", "--no_plot"])
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        with pytest.raises(SystemExit) as e:
+            runpy.run_path(os.path.join(ROOT, "ptb_language_model.py"), run_name="__main__")
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
+    assert e.value.code == 129 and capsys.readouterr().out.endswith("\nHangup.\n")
 
 
 def test_ctrl_c_during_evaluation_still_saves_the_trained_model(mnist_dir, tmp_path, monkeypatch, capsys):
