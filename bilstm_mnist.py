@@ -181,8 +181,15 @@ def parse_args(argv=None):
     if args.plot is None:
         args.plot = os.path.join("outputs", "bilstm_mnist_%dlayer%s.png"
                                  % (args.layers, "" if args.bw_output == "page" else "_bw_full"))
-    support.check_run_args(p, args)
+    support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--batch_size"]))
     return args
+
+
+def memory_needed(args):
+    """Bytes the graph needs (estimated): both directions' layers for a training or evaluation batch."""
+    rows, test = args.batch_size * TIME_STEPS, support.EVAL_BATCH * TIME_STEPS
+    sizes = [28, HIDDEN_UNITS] if args.layers == 1 else [28, args.hidden_units1, HIDDEN_UNITS]
+    return 2 * sum(support.lstm_memory(n_in, n_out, rows, 2, test) for n_in, n_out in zip(sizes, sizes[1:]))
 
 
 if __name__ == '__main__':

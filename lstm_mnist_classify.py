@@ -247,8 +247,20 @@ def parse_args(argv=None):
         p.error("--hidden_units must be 10 for --variant stacked: its last layer's output is the 10 logits")
     if args.pixels is None:
         args.pixels = "raw" if args.variant == "stacked" else "unit"
-    support.check_run_args(p, args)
+    support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--n_hidden_units",
+                                                                  "--batch_size"]))
     return args
+
+
+def memory_needed(args):
+    """Bytes the graph needs (estimated): the layers for a training or an evaluation batch (Adam)."""
+    rows, test = args.batch_size * n_steps, support.EVAL_BATCH * n_steps
+    if args.variant == "stacked":
+        return (support.lstm_memory(n_inputs, args.hidden_units1, rows, 2, test)
+                + support.lstm_memory(args.hidden_units1, args.hidden_units, rows, 2, test))
+    return (support.dense_memory(n_inputs, args.n_hidden_units, rows, 2, test)
+            + support.lstm_memory(args.n_hidden_units, args.n_hidden_units, rows, 2, test)
+            + support.dense_memory(args.n_hidden_units, n_classes, args.batch_size, 2, support.EVAL_BATCH))
 
 
 if __name__ == '__main__':

@@ -297,8 +297,17 @@ def parse_args(argv=None):
     for name, value in PAGE_DEFAULTS[args.cell].items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    support.check_run_args(p, args)
+    support.check_run_args(p, args, memory=(memory_needed,
+                                            ["--cell_size", "--batch_size", "--time_steps"]))
     return args
+
+
+def memory_needed(args):
+    """Bytes the graph needs (estimated): input layer, LSTM (Adam: 2 slots), output layer."""
+    rows = args.batch_size * args.time_steps
+    return (support.dense_memory(INPUT_SIZE, args.cell_size, rows, 2)
+            + support.lstm_memory(args.cell_size, args.cell_size, rows, 2)
+            + support.dense_memory(args.cell_size, OUTPUT_SIZE, rows, 2) + 3 * 8 * rows)
 
 
 def save_figure(path, windows, costs, pred_style, data_panel, live):

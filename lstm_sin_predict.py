@@ -376,8 +376,26 @@ def parse_args(argv=None):
         p.error("--train_examples %d makes no batch of --batch_size %d (the page runs TRAIN_EXAMPLES // "
                 "BATCH_SIZE batches an epoch): raise --train_examples or lower --batch_size"
                 % (args.train_examples, args.batch_size))
-    support.check_run_args(p, args)
+    support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--hidden_units",
+                                                                  "--num_layers", "--batch_size", "--time_steps"]))
     return args
+
+
+def memory_needed(args):
+    """Bytes the graph and the data need (estimated): the LSTM layers (Adam: 2 slots; Adagrad: 1), the
+    head, the windows."""
+    data = 4 * (args.train_examples + args.test_examples) * (args.time_steps + 1)
+    if args.variant == "dense":
+        window = args.dense_input == "window"
+        rows = (args.batch_size + 1024) * (1 if window else args.time_steps)   # training + evaluation
+        sizes = [args.time_steps if window else 1] + [args.hidden_units] * args.num_layers
+        slots = 1
+    else:
+        rows = args.batch_size * args.time_steps
+        sizes = [1] + ([args.hidden_units] if args.variant == "single" else [args.hidden_units1, args.hidden_units])
+        slots = 2
+    return data + support.dense_memory(sizes[-1], 1, rows, slots) + sum(
+        support.lstm_memory(n_in, n_out, rows, slots) for n_in, n_out in zip(sizes, sizes[1:]))
 
 
 def evaluate(sess, g, X, y, batch_size):

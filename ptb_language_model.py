@@ -344,7 +344,9 @@ def parse_args(argv=None):
                           plot_default=os.path.join("outputs", "ptb_language_model.png"),
                           plot_help="save the perplexity curves as this PNG", checkpoints=True)
     args = support.parse(p, argv)
-    support.check_run_args(p, args)
+    support.check_run_args(p, args, memory=(memory_needed, ["--hidden_size", "--num_layers",
+                                                                  "--batch_size", "--num_steps",
+                                                                  "--eval_num_steps"]))
     return args
 
 
@@ -360,6 +362,22 @@ def get_config(args):
     if args.model == "tutorial":
         config.max_epoch = config.max_max_epoch
     return config
+
+
+def memory_needed(args):
+    """Bytes the graph needs (estimated, for the page's 10,000 words): the embedding, the LSTM layers and
+    the softmax (SGD: no optimizer slots) for a training batch. Unrolled by hand (static), each step's
+    share of a kernel's gradient is held until they are summed, and the graph itself grows with the
+    steps: measured here, 0.36 MB a layer and training step, 0.09 MB a layer and evaluation step."""
+    config = get_config(args)
+    rows, size = config.batch_size * config.num_steps, config.hidden_size
+    per_layer = 0
+    if args.unroll == "static":
+        per_layer = (config.num_steps * (4 * 4 * size * (2 * size + 1) + 360e3)
+                     + (args.eval_num_steps or config.num_steps) * 90e3)
+    return (4 * (VOCAB_SIZE * size * 2 + rows * size * 2)
+            + config.num_layers * (support.lstm_memory(size, size, rows, 0) + per_layer)
+            + support.dense_memory(size, VOCAB_SIZE, rows, 0))
 
 
 def save_figure(path, history, test_perplexity, title, show):

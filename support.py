@@ -88,22 +88,84 @@ def parse(p, argv):
     return args
 
 
-def check_run_args(p, args):
-    """After the script's own checks: the output paths, then the Keras 2 set-up."""
+def check_run_args(p, args, memory=None):
+    """After the script's own checks: the output paths, the memory the run needs (memory: the
+    script's estimate in bytes and the flags that size it), then the Keras 2 set-up."""
     check_outputs(p, args)
+    if memory is not None:
+        check_memory(p, args, *memory)
     check_keras2(p)
 
 
 def check_outputs(p, args):
-    """Refuse, before any training, an output path the run could not write at its end."""
+    """Refuse, before any training, an output path the run could not write at its end: each is
+    created for real (the file, and the temporary name it is first written under; a file inside a
+    folder), then what was created is removed."""
     paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
              ("--save_path", getattr(args, "save_path", None), True)]
     if not args.no_plot:
         paths.append(("--plot", args.plot, False))
+        problem = figure_format(args.plot)[1]
+        if problem:
+            p.error("--plot %s: %s" % (args.plot, problem))
     for flag, path, is_folder in paths:
-        problem = path and unwritable(path, is_folder)
+        if path is not None and not path.strip():
+            p.error("%s is empty: give a %s" % (flag, "folder" if is_folder else "file name"))
+        problem = path and (unwritable(path, is_folder) or write_trial(path, is_folder))
         if problem:
             p.error("%s %s: %s" % (flag, path, problem))
+
+
+def figure_format(path):
+    """(format, None) for the format a figure's name asks for (no extension: png), or (None, why not)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    formats = FigureCanvasBase.get_supported_filetypes()
+    ext = os.path.splitext(path)[1][1:].lower()
+    if not ext:
+        return "png", None
+    if ext in formats:
+        return ext, None
+    return None, ("matplotlib cannot write .%s figures; name one of %s"
+                  % (ext, ", ".join("." + f for f in sorted(formats))))
+
+
+def temporary_name(path):
+    """The name a file is written under, beside it, before it is renamed to path (write_atomically):
+    hidden, and short enough for any name path may have."""
+    folder, name = os.path.split(path)
+    return os.path.join(folder, ".%s-%d-%s.tmp" % (name[:100], os.getpid(), os.urandom(4).hex()))
+
+
+def write_trial(path, is_folder):
+    """Create path (a folder and a file in it, or the file and its temporary name) and remove all that
+    was created; the file system's reason if it refuses (a name too long, a full or read-only disk)."""
+    made = []
+    try:
+        folder = path if is_folder else os.path.dirname(os.path.abspath(path))
+        missing = folder
+        while not os.path.isdir(missing):
+            made.append(missing)
+            missing = os.path.dirname(missing)
+        os.makedirs(folder, exist_ok=True)
+        names = [os.path.join(path, "write-trial.tmp")] if is_folder else [temporary_name(path)]
+        if not is_folder and not os.path.exists(path):
+            names.append(path)
+        for name in names:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            made.insert(0, name)
+            os.close(fd)
+        if not is_folder and os.path.exists(path) and path not in names:
+            with open(path, "ab"):   # an existing file: opened for writing, not changed
+                pass
+        return None
+    except OSError as e:
+        return "cannot be written here: %s" % (e.strerror or e)
+    finally:
+        for name in made:
+            try:
+                (os.rmdir if os.path.isdir(name) else os.remove)(name)
+            except OSError:
+                pass
 
 
 def unwritable(path, is_folder):
@@ -122,6 +184,54 @@ def unwritable(path, is_folder):
     if not os.path.isdir(parent):
         return "%s is a file, so no folder can be made inside it" % parent
     return None if os.access(parent, os.W_OK) else "cannot be created: %s is not writable" % parent
+
+
+def lstm_memory(inputs, units, rows, slots, eval_rows=0):
+    """Bytes an LSTM layer needs in float32: its kernel and bias, their gradients and `slots` optimizer
+    copies (Adam 2, Adagrad 1, SGD 0), what backpropagation keeps for rows = batch x steps, and the
+    forward pass of an evaluation batch of eval_rows."""
+    weights = 4 * units * (inputs + units + 1)
+    return 4 * (weights * (2 + slots) + rows * (inputs + 10 * units) + eval_rows * (inputs + 2 * units))
+
+
+def dense_memory(inputs, outputs, rows, slots, eval_rows=0):
+    """The same for a fully connected layer (a softmax keeps its logits, probabilities and gradient)."""
+    return 4 * ((inputs + 1) * outputs * (2 + slots) + (rows + eval_rows) * (inputs + 3 * outputs))
+
+
+BASE_MEMORY = 1 << 30   # TensorFlow itself, the data and the figure: about 1 GiB
+
+
+def available_memory():
+    """Bytes this process may still use: the system's available memory, or the cgroup's (container)
+    limit if lower; None where neither can be read."""
+    found = []
+    try:
+        with open("/proc/meminfo") as f:
+            found += [int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:")]
+    except OSError:
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
+            found.append(int(f.read()) - int(g.read()))
+    except (OSError, ValueError):   # no cgroup v2 file, or "max": no limit
+        pass
+    return min(found) if found else None
+
+
+def check_memory(p, args, estimate, flags):
+    """Refuse, before the graph is built, a run whose memory (estimate(args) bytes, BASE_MEMORY added)
+    exceeds what the machine has, naming the flags whose size is the cause."""
+    need = estimate(args) + BASE_MEMORY
+    available = available_memory()
+    if available is None or need <= available:
+        return
+    causes = [flag for flag in flags if getattr(args, flag[2:]) is not None   # alone, small enough at 1
+              and estimate(argparse.Namespace(**dict(vars(args), **{flag[2:]: 1}))) + BASE_MEMORY <= available]
+    p.error("this run needs about %.1f GB of memory (the weights, their gradients and optimizer slots, the "
+            "activations kept for training) and %.1f GB are available: lower %s"
+            % (need / 1e9, available / 1e9, " or ".join("%s (%s)" % (flag, getattr(args, flag[2:]))
+                                                       for flag in causes or flags)))
 
 
 def check_keras2(p):
@@ -281,7 +391,7 @@ def write_atomically(path, write, mode="wb"):
     tmp = None
     try:
         os.makedirs(folder, exist_ok=True)
-        tmp = "%s.%d-%s.tmp" % (path, os.getpid(), os.urandom(4).hex())
+        tmp = temporary_name(path)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies, as for open()
         with os.fdopen(fd, mode) as f:
             write(f)
@@ -382,7 +492,7 @@ def can_show():
 def write_figure(fig, path, show=False):
     """Save fig under a temporary name, say so, show it if asked and possible, close it."""
     import matplotlib.pyplot as plt
-    write_atomically(path, lambda f: fig.savefig(f, format="png"))
+    write_atomically(path, lambda f: fig.savefig(f, format=figure_format(path)[0]))
     print("Saved figure to %s" % path)
     if show and can_show():
         plt.show()
@@ -556,7 +666,10 @@ def run(main, parse_args):
             signal.signal(signum, on_signal)
     try:
         main(args)
-    except (KeyboardInterrupt, Exception):     # outside training's own handler: data, graph building
+    except (KeyboardInterrupt, Exception) as e:   # outside training's own handler: data, graph building
+        if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
+            stop("out of memory (%s): lower the batch size or the model's size (see --help)"
+                 % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
         if not RECEIVED:
             raise                               # no signal: a real error, shown as it is
         word, status = how_stopped(sys.exc_info()[1])
