@@ -199,7 +199,7 @@ def main(args):
         Model, next_batch, pred_style = RNNRegression, get_window_batch, 'b-'
     else:                     # Morvan's page
         Model, next_batch, pred_style = LSTMRNN, get_batch, 'b--'
-    support.seed(args.seed)
+    support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
     print(device)
 

@@ -294,7 +294,7 @@ def main(args):
         builder = {"single": build_single, "multilayer": build_multilayer, "manual": build_manual}[args.variant]
         make, build, train = make_data, lambda a: build_graph(a, builder), train_by_epochs
         real = ("real sin (test)", "r*")
-    support.seed(args.seed)
+    support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
     print(device)
     data = make(args)

@@ -307,10 +307,12 @@ tf = _Later()                    # import tensorflow.compat.v1 as tf
 rnn = _Later("nn", "rnn_cell")   # TF1: import tensorflow.contrib.rnn as rnn
 
 
-def seed(value):
-    """Python's and numpy's generators (the graph's seed is set where each graph is built)."""
-    random.seed(value)     # tf-keras draws the unseeded cell initializers from Python's random
-    np.random.seed(value)
+def start_run(seed):
+    """A run starts: Python's and numpy's generators seeded (the graph's seed is set where each graph is
+    built), no checkpoint saved yet."""
+    random.seed(seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(seed)
+    Checkpoints.latest = None
 
 
 def session_config(cpu):
@@ -330,6 +332,33 @@ def scalar(writer, tag, value, step):
     """One TensorBoard scalar, where --logdir is given."""
     if writer is not None:
         writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
+
+
+def fused_lstm(inputs, state, forget_bias):
+    """Not on the pages, for evaluation: run a MultiRNNCell of BasicLSTMCells that already exist under
+    the current variable scope, each layer as one tf.raw_ops.BlockLSTM op over all the steps of inputs
+    ([batch, steps, size]), on the same variables. The same function: BasicLSTMCell's kernel maps
+    [x; h] to the gates [i, j, f, o] with forget_bias added at run time, BlockLSTM's [i, ci, f, o] the
+    same way (no peepholes, no cell clip). Returns (outputs [batch * steps, size], the final state)."""
+    import re
+    scope = tf.get_variable_scope().name + "/"
+    found = {}
+    for v in tf.trainable_variables():
+        match = re.search(r"cell_(\d+)/basic_lstm_cell/(kernel|bias):0$", v.name)
+        if v.name.startswith(scope) and match:
+            found[int(match.group(1)), match.group(2)] = v
+    x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
+    steps = tf.cast(tf.shape(x)[0], tf.int64)
+    final = []
+    for layer, (c, h) in enumerate(state):
+        kernel, bias = found[layer, "kernel"], found[layer, "bias"]
+        no_peephole = tf.zeros([bias.shape[0] // 4])
+        _, cs, _, _, _, _, x = tf.raw_ops.BlockLSTM(
+            seq_len_max=steps, x=x, cs_prev=c, h_prev=h, w=kernel, wci=no_peephole, wcf=no_peephole,
+            wco=no_peephole, b=bias, forget_bias=forget_bias, cell_clip=-1.0, use_peephole=False)
+        final.append(tf.nn.rnn_cell.LSTMStateTuple(cs[-1], x[-1]))
+    outputs = tf.transpose(x, [1, 0, 2])
+    return tf.reshape(outputs, [-1, outputs.shape[-1]]), tuple(final)
 
 
 # ----------------------------------------------------------------------------- errors and files
@@ -519,7 +548,6 @@ class Checkpoints(object):
     def __init__(self, args, model):
         self.args, self.model = args, model
         self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
-        Checkpoints.latest = None
 
     def restore(self, sess):
         if not self.args.restore:
@@ -657,7 +685,6 @@ def run(main, parse_args):
     args = parse_args()
     notebook = "IPython" in sys.modules
     del RECEIVED[:]
-    Checkpoints.latest = None
     if not notebook:
         signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
     load_tensorflow()
@@ -722,7 +749,7 @@ def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
     the page's tensors), open the session (or --restore), run the page's loop train_loop(sess, g, mnist,
     args, ckpt, writer, history), then the accuracy on every test image, the figure and the JSON.
     model: what checkpoint.json records; metrics: the script's own keys, first."""
-    seed(args.seed)
+    start_run(args.seed)
     config, device = session_config(args.cpu)
     print(device)
     mnist = load_mnist(args, validation_size)

@@ -218,6 +218,35 @@ def test_chunked_evaluation_equals_one_word_per_call(tf, length, capsys):
     assert "evaluating: %d / %d words" % (length - 1, length - 1) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("unroll,layers,forget_bias", [("static", 2, 1.0), ("dynamic", 2, 0.0),
+                                                       ("static", 1, 0.0)])
+def test_fused_evaluation_computes_what_the_pages_cells_compute(tf, unroll, layers, forget_bias):
+    """support.fused_lstm runs the training cells' variables through one BlockLSTM op per layer: the
+    same outputs and final states as the page's BasicLSTMCells, chunk after chunk (the state carried)."""
+    config = ptb.get_config(ptb.parse_args(["--model", "test", "--hidden_size", "6", "--num_layers", str(layers)]))
+    config.forget_bias = forget_bias
+    init = tf.random_uniform_initializer(-1.0, 1.0)
+    with tf.variable_scope("language_model", initializer=init):
+        ptb.PTBMODEL(4, 5, True, config, 20, unroll)                  # creates the variables
+    with tf.variable_scope("language_model", reuse=True):
+        cells = ptb.PTBMODEL(1, 9, False, config, 20, unroll)
+        fused = ptb.PTBMODEL(1, 9, False, config, 20, "fused")
+    assert len(tf.trainable_variables()) == 2 * layers + 3           # no variable of its own
+    data = np.random.RandomState(layers).randint(0, 20, size=(3, 1, 10))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        states = [sess.run(cells.initial_state)] * 2
+        for chunk in data:
+            feed = [{m.input_data: chunk[:, :9], m.targets: chunk[:, 1:], m.initial_state: s}
+                    for m, s in zip((cells, fused), states)]
+            (cost_c, probs_c, state_c), (cost_f, probs_f, state_f) = [
+                sess.run([m.cost, m.probs, m.final_state], f) for m, f in zip((cells, fused), feed)]
+            assert cost_f == pytest.approx(cost_c, rel=1e-6)
+            np.testing.assert_allclose(probs_f, probs_c, rtol=1e-5, atol=1e-7)
+            np.testing.assert_allclose(np.array(state_f), np.array(state_c), rtol=1e-5, atol=1e-6)
+            states = [state_c, state_f]
+
+
 def test_eval_num_steps_gives_the_same_test_perplexity_end_to_end(corpus):
     flags = ["--model", "test", "--data_path", corpus, "--no_plot", "--max_steps", "3"]
     one = ptb.main(ptb.parse_args(flags + ["--eval_num_steps", "1"]))
@@ -227,6 +256,9 @@ def test_eval_num_steps_gives_the_same_test_perplexity_end_to_end(corpus):
     assert seven["valid_perplexity"] == pytest.approx(one["valid_perplexity"], rel=1e-4)
     assert one["eval_seconds"] > 0 and one["train_seconds"] > 0
     assert one["wall_seconds"] >= one["train_seconds"] + one["eval_seconds"]
+    cells = ptb.main(ptb.parse_args(flags + ["--eval_num_steps", "7", "--eval_lstm", "cells"]))
+    assert (seven["eval_lstm"], cells["eval_lstm"]) == ("fused", "cells")   # fused: the default on a CPU
+    assert cells["test_perplexity"] == pytest.approx(seven["test_perplexity"], rel=1e-5)
 
 
 def test_progress_prints_on_its_timer_or_when_forced(capsys):
