@@ -141,7 +141,7 @@ def write_trial(path, is_folder):
     was created; the file system's reason if it refuses (a name too long, a full or read-only disk)."""
     made = []
     try:
-        folder = path if is_folder else os.path.dirname(os.path.abspath(path))
+        folder = os.path.abspath(path if is_folder else os.path.dirname(os.path.abspath(path)))
         missing = folder
         while not os.path.isdir(missing):
             made.append(missing)
@@ -288,6 +288,15 @@ def start_up_log_hidden():
             sys.stderr.flush()
             os.dup2(saved, fd)
             os.close(saved)
+
+
+def load_keras():
+    """Keras 3 (`import keras`, eager) for the keras3/ scripts, its TensorFlow start-up log hidden.
+    TF_USE_LEGACY_KERAS does not change what `import keras` gives: always Keras 3."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with start_up_log_hidden():
+        import keras
+    return keras
 
 
 class _Later(object):

@@ -71,6 +71,15 @@ def test_an_empty_output_path_is_refused(capsys):
     assert "--logdir is empty: give a folder" in refused(reg.parse_args, capsys, "--logdir", " ")
 
 
+def test_relative_output_paths_are_tried_and_left_as_they_were(tmp_path, monkeypatch):
+    """As a user types them, relative to the folder the script runs in (a folder, a file, nested)."""
+    monkeypatch.chdir(tmp_path)
+    module = importlib.import_module("ptb_language_model")
+    args = module.parse_args(["--save_path", "ckpt", "--logdir", "logs/run1", "--plot", "p.png",
+                              "--metrics_json", "out/m.json"])
+    assert (args.save_path, args.plot) == ("ckpt", "p.png") and os.listdir(tmp_path) == []
+
+
 def test_an_existing_output_file_is_left_as_it_was(tmp_path):
     (tmp_path / "m.json").write_text("{}")
     reg.parse_args(["--metrics_json", str(tmp_path / "m.json"), "--no_plot"])
