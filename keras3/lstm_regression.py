@@ -114,14 +114,9 @@ def parse_args(argv=None):
     return args
 
 
-def load_keras():
-    """Keras 3 (`import keras`), its TensorFlow start-up log kept off the screen."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with support.start_up_log_hidden():
-        import keras
-    return keras
-
-
 if __name__ == "__main__":
     FLAGS = parse_args()
-    main(FLAGS, load_keras())
+    try:
+        main(FLAGS, support.load_keras())
+    except support.Diverged as e:
+        support.stop("%s; lower the learning rate (--lr)" % e)

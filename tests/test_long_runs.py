@@ -106,11 +106,31 @@ def test_a_damaged_checkpoint_is_one_line(mnist_dir, tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------------- Ctrl-C
-@pytest.mark.parametrize("signum,status,said", [(signal.SIGINT, 130, "Interrupted."),
-                                                 (signal.SIGTERM, 143, "Terminated.")])
+def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeypatch, capsys):
+    """A real SIGINT in epoch 3 (in this process: Python's own Ctrl-C, as in a notebook)."""
+    real = cls.support.check_finite
+
+    def ctrl_c_in_step_25(value, step, name="loss"):
+        real(value, step, name)
+        if step == 25:
+            os.kill(os.getpid(), signal.SIGINT)
+    monkeypatch.setattr(cls.support, "check_finite", ctrl_c_in_step_25)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(SystemExit) as e:
+            cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--epochs", "100",
+                                     "--no_plot", "--save_path", str(tmp_path / "ckpt")]))
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    out = capsys.readouterr().out
+    assert e.value.code == 130 and "Interrupted." in out.splitlines()
+    assert "Saved checkpoint %s" % (tmp_path / "ckpt" / "model.ckpt-25") in out
+
+
+@pytest.mark.parametrize("signum,status,said", [(signal.SIGTERM, 143, "Terminated.")])
 def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_dir, tmp_path, capsys):
-    """Ctrl-C, and SIGTERM (`timeout`, a scheduler, a container stop), sent to a real run in epoch 3:
-    the current step is saved, one line says what happened, and --restore resumes from that step."""
+    """SIGTERM (`timeout`, a scheduler, a container stop) sent to a real run in epoch 3: the current
+    step is saved, one line says what happened, and --restore resumes from that step."""
     ckpt = tmp_path / "ckpt"
     p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
                           "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
