@@ -115,17 +115,11 @@ def parse_args(argv=None):
     p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"))
     p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE)
     p.add_argument("--max_steps", type=support.positive_int)
-    p.add_argument("--seed", type=support.seed_value, default=1)
-    p.add_argument("--metrics_json")
-    p.add_argument("--from_tf1", metavar="DIR", help="evaluate the checkpoint ../lstm_mnist_classify.py "
-                                                     "--save_path DIR saved, instead of training")
-    args = p.parse_args(argv)
+    support.add_keras_flags(p, from_tf1="lstm_mnist_classify.py")
+    args = support.parse_keras(p, argv)
     args.pixels = args.pixels or ("raw" if args.variant == "stacked" else "unit")
-    args.no_plot, args.logdir, args.plot = True, None, None
-    support.check_outputs(p, args)
     return args
 
 
 if __name__ == "__main__":
-    FLAGS = parse_args()
-    main(FLAGS, support.load_keras())
+    support.run_keras(main, parse_args, "--learning_rate")

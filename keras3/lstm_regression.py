@@ -103,20 +103,9 @@ def parse_args(argv=None):
         p.add_argument("--" + flag, type=support.positive_int, help="%s (default: the page's)" % text)
     p.add_argument("--lr", type=support.positive_float, help="LR, Adam's learning rate (default: the page's)")
     p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps")
-    p.add_argument("--seed", type=support.seed_value, default=1, help="random seed")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    args = p.parse_args(argv)
-    for name, value in PAGE_DEFAULTS[args.cell].items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.no_plot, args.logdir, args.plot = True, None, None
-    support.check_outputs(p, args)
-    return args
+    support.add_keras_flags(p)
+    return support.parse_keras(p, argv, lambda args: PAGE_DEFAULTS[args.cell])
 
 
 if __name__ == "__main__":
-    FLAGS = parse_args()
-    try:
-        main(FLAGS, support.load_keras())
-    except support.Diverged as e:
-        support.stop("%s; lower the learning rate (--lr)" % e)
+    support.run_keras(main, parse_args, "--lr")

@@ -124,20 +124,9 @@ def parse_args(argv=None):
                  "train_examples", "test_examples", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int, help="default: the page's")
     p.add_argument("--learning_rate", type=support.positive_float, help="default: the page's")
-    p.add_argument("--seed", type=support.seed_value, default=1)
-    p.add_argument("--metrics_json")
-    args = p.parse_args(argv)
-    for name, value in VARIANTS[args.variant].items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.no_plot, args.logdir, args.plot = True, None, None
-    support.check_outputs(p, args)
-    return args
+    support.add_keras_flags(p)
+    return support.parse_keras(p, argv, lambda args: VARIANTS[args.variant])
 
 
 if __name__ == "__main__":
-    FLAGS = parse_args()
-    try:
-        main(FLAGS, support.load_keras())
-    except support.Diverged as e:
-        support.stop("%s; lower the learning rate (--learning_rate)" % e)
+    support.run_keras(main, parse_args, "--learning_rate")

@@ -159,19 +159,9 @@ def parse_args(argv=None):
     for flag in ["epochs", "hidden_size", "num_layers", "batch_size", "num_steps", "eval_num_steps", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int)
     p.add_argument("--keep_prob", type=support.keep_prob_value)
-    p.add_argument("--seed", type=support.seed_value, default=1)
-    p.add_argument("--metrics_json")
-    p.add_argument("--from_tf1", metavar="DIR", help="evaluate the checkpoint ../ptb_language_model.py "
-                                                     "--save_path DIR saved, instead of training")
-    args = p.parse_args(argv)
-    args.no_plot, args.logdir, args.plot = True, None, None
-    support.check_outputs(p, args)
-    return args
+    support.add_keras_flags(p, from_tf1="ptb_language_model.py")
+    return support.parse_keras(p, argv)
 
 
 if __name__ == "__main__":
-    FLAGS = parse_args()
-    try:
-        main(FLAGS, support.load_keras())
-    except support.Diverged as e:
-        support.stop("%s; lower the learning rate" % e)
+    support.run_keras(main, parse_args, "--learning_rate")
