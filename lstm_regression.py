@@ -262,7 +262,7 @@ def main(args):
                         plt.show()         # the notes page's plt.ioff(); plt.show(): open until you close it
         finally:
             sess.close()
-            support.close_writer(writer, args.logdir)
+            support.close_writer(writer)
 
     return support.write_metrics(args.metrics_json, {
         "script": "lstm_regression.py", "variant": args.cell, "steps": STEPS,

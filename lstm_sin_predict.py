@@ -312,7 +312,7 @@ def main(args):
         with support.training_guard("--learning_rate"):
             step, train_loss, test_mse, curves, epochs_done = train(sess, g, data, args, writer)
     wall = time.time() - start
-    support.close_writer(writer, args.logdir)
+    support.close_writer(writer)
     y_test = data[3]
     print("test mse: %.6f (all %d test windows)" % (test_mse, len(y_test)))
 

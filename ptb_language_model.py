@@ -299,7 +299,7 @@ def main(args):
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
-    support.close_writer(writer, args.logdir)
+    support.close_writer(writer)
     if not args.no_plot and history:
         support.plot(save_figure, args.plot, history, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show)

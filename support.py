@@ -1,8 +1,9 @@
 """What the pages never had, written once for the five scripts (as util.py sits beside the official
-ptb_word_lm.py): flag types and checks, TensorFlow loaded in TF1 graph mode after the flags, the device
-line, files written under a temporary name, one-line errors, the divergence check, checkpoints with their
-checkpoint.json, Ctrl-C, progress lines, TensorBoard scalars, figures and the metrics JSON, and the MNIST
-scripts' shared test-set evaluation and figure.
+ptb_word_lm.py): flag types and checks (output paths tried for real, the memory a run needs), TensorFlow
+loaded in TF1 graph mode after the flags, the device line, files written under a temporary name and
+checked, one-line errors, the divergence check, checkpoints with their checkpoint.json, Ctrl-C, SIGTERM
+and SIGHUP, progress lines, TensorBoard, figures and the metrics JSON, the fused evaluation LSTM of the
+PTB script, the MNIST scripts' shared test-set evaluation and figure, and the keras3/ scripts' flags.
 
 Importing this module does not import TensorFlow: a bad flag is refused in a moment, before TensorFlow's
 slow import. `tf` and `rnn` below load it on first use.
@@ -539,8 +540,8 @@ class _Events(object):
         self._checked("close")
 
 
-def close_writer(writer, logdir):
-    """Flush and close the TensorBoard events, their errors checked."""
+def close_writer(writer):
+    """Flush and close the TensorBoard events, their errors checked (one line, as any write)."""
     if writer is not None:
         writer.close()
 
@@ -672,8 +673,10 @@ class Progress(object):
 
 
 # ------------------------------------------------------------------------- Ctrl-C and other signals
-STOPS = {signal.SIGINT: ("Interrupted", 130), signal.SIGTERM: ("Terminated", 143),
-         signal.SIGHUP: ("Hangup", 129)}   # what each says, and its exit status (128 + the signal)
+# what each signal says, and its exit status (128 + the signal); Windows has no SIGHUP
+STOPS = {signal.SIGINT: ("Interrupted", 130), signal.SIGTERM: ("Terminated", 143)}
+if hasattr(signal, "SIGHUP"):
+    STOPS[signal.SIGHUP] = ("Hangup", 129)
 RECEIVED = []   # the signals received in this run
 
 
@@ -813,7 +816,7 @@ def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
             wall = time.time() - start
             test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
     scalar(writer, "test_accuracy", test_accuracy, step)
-    close_writer(writer, args.logdir)
+    close_writer(writer)
     print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
     trained = step - first_step
     print("trained %d steps in %.1f s, %.0f images/s"

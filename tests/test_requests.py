@@ -33,12 +33,16 @@ def refused(parse_args, capsys, *flags):
     return errors[0]
 
 
-@pytest.mark.parametrize("name,magic", [("p.pdf", b"%PDF"), ("p.svg", b"<?xml"), ("p.jpg", b"\xff\xd8\xff"),
-                                        ("p.png", b"\x89PNG"), ("p", b"\x89PNG")])
-def test_the_figure_is_written_in_the_format_its_name_says(name, magic, tmp_path, capsys):
-    reg.main(reg.parse_args(["--max_steps", "2", "--plot", str(tmp_path / name)]))
-    assert (tmp_path / name).read_bytes()[:len(magic)] == magic
-    assert os.listdir(tmp_path) == [name]
+def test_the_figure_is_written_in_the_format_its_name_says(tmp_path, capsys):
+    reg.main(reg.parse_args(["--max_steps", "2", "--plot", str(tmp_path / "p.pdf")]))   # a script's figure
+    assert (tmp_path / "p.pdf").read_bytes()[:4] == b"%PDF" and os.listdir(tmp_path) == ["p.pdf"]
+    plt = support.pyplot(False)
+    for name, magic in [("p.svg", b"<?xml"), ("p.jpg", b"\xff\xd8\xff"), ("p.PNG", b"\x89PNG"), ("p", b"\x89PNG")]:
+        fig = plt.figure()
+        plt.plot([1, 2, 3])
+        support.write_figure(fig, str(tmp_path / name))        # what every script's figure goes through
+        assert (tmp_path / name).read_bytes()[:len(magic)] == magic, name
+    assert sorted(os.listdir(tmp_path)) == ["p", "p.PNG", "p.jpg", "p.pdf", "p.svg"]
 
 
 def test_a_figure_format_matplotlib_cannot_write_is_refused_before_tensorflow(no_tensorflow):
