@@ -748,6 +748,13 @@ def run(main, parse_args):
 
 
 # ------------------------------------------------------- the MNIST scripts (guide Ⅲ-Ⅴ, notes page)
+def add_mnist_data_dir(p, root):
+    """--data_dir, as the MNIST scripts take it (root: the project's folder)."""
+    p.add_argument("--data_dir", default=os.path.join(root, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+
+
 def load_mnist(args, validation_size):
     """input_data.read_data_sets, 0-255 bytes; a data problem is one line on stderr and exit 2."""
     from data import input_data
