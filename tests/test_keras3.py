@@ -74,3 +74,15 @@ def test_from_tf1_refuses_another_models_checkpoint_in_one_line(checks):
     (code, err), (code2, err2) = [results["from_tf1 %s %s" % (n, " ".join(a))] for n, a in requests[-2:]]
     assert code == 2 and err.count("\n") == 1 and "was saved by lstm_mnist_classify.py, not bilstm_mnist.py" in err
     assert code2 == 2 and "was saved with --hidden_units1 30 (this run: --hidden_units1 20)" in err2
+
+
+def test_the_keras3_ptb_configs_are_the_tf1_scripts():
+    import importlib.util
+    sys.path.insert(0, os.path.join(ROOT, "keras3"))
+    spec = importlib.util.spec_from_file_location("k3_ptb", os.path.join(ROOT, "keras3", "ptb_language_model.py"))
+    k3_ptb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(k3_ptb)                     # no TensorFlow, no Keras at import
+    assert sorted(k3_ptb.CONFIGS) == sorted(ptb.CONFIGS)
+    for name, config in ptb.CONFIGS.items():
+        for key, value in k3_ptb.CONFIGS[name].items():
+            assert getattr(config, key) == value, (name, key)
