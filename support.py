@@ -148,7 +148,7 @@ def write_trial(path, is_folder):
             made.append(missing)
             missing = os.path.dirname(missing)
         os.makedirs(folder, exist_ok=True)
-        names = [os.path.join(path, "write-trial.tmp")] if is_folder else [temporary_name(path)]
+        names = [temporary_name(os.path.join(path, "write-trial"))] if is_folder else [temporary_name(path)]
         if not is_folder and not os.path.exists(path):
             names.append(path)
         for name in names:
