@@ -9,17 +9,15 @@ Page: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer 
     python bilstm_mnist.py --layers 1 --bw_output full   # read the backward pass where it is complete
 """
 import os
+import time
+from types import SimpleNamespace
 
 import numpy as np
 
 import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
-
-# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
-# it loads ignore it: support.py keeps those off the screen).
-os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
+# os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -78,9 +76,10 @@ def build_bidirectional(args):
 
 
 # ------------------------------------------------------------- define loss and optimizer
-def build_graph(args, build_logits):
-    """Placeholders, logits, loss, accuracy and the Adam step, as Ⅲ."""
-    X_p, y_p, h = build_logits(args)
+def define_graph(args):
+    """The page's graph (Ⅳ or Ⅴ), its tensors under the page's names: X_p, y_p, h, cross_loss,
+    accuracy, optimizer; and, not on the page, global_step and summaries (TensorBoard)."""
+    X_p, y_p, h = build_bidirectional(args)
     global_step = tf.train.get_or_create_global_step()  # not on the pages: lets a checkpoint resume
     with tf.name_scope("loss"):
         cross_loss = tf.losses.softmax_cross_entropy(onehot_labels=y_p, logits=h)
@@ -92,20 +91,21 @@ def build_graph(args, build_logits):
     with tf.name_scope("train"):
         optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=cross_loss,
                                                                          global_step=global_step)
-    return dict(X_p=X_p, y_p=y_p, h=h, loss=cross_loss, accuracy=accuracy, train_op=optimizer,
-                global_step=global_step, summaries=tf.summary.merge_all())
+    return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, cross_loss=cross_loss, accuracy=accuracy, optimizer=optimizer,
+                           global_step=global_step, summaries=tf.summary.merge_all())
 
 
 # ------------------------------------------------------------- Define Session
 def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
-    """The guide's session loop: EPOCH passes over the training images in order, 128 at a time."""
+    """The guide's loop in its session: EPOCH passes over the training images in order, 128 at a time.
+    g: define_graph's tensors. Appends (step, loss, accuracy) per epoch to history; returns the step."""
     X_train, y_train = generate_data(mnist, args.pixels)
     TRAIN_EXAMPLES = len(X_train)   # the page's constant (42000, Kaggle's train.csv): here the count read
     batches = TRAIN_EXAMPLES // args.batch_size
     if batches == 0:
         support.stop("%d training images, fewer than one batch of %d; lower --batch_size"
              % (TRAIN_EXAMPLES, args.batch_size))
-    step = sess.run(g["global_step"])                          # > 0 after --restore
+    step = sess.run(g.global_step)                              # > 0 after --restore
     max_steps = args.max_steps or float("inf")
     for epoch in range(step // batches + 1, args.epochs + 1):
         train_losses = []
@@ -114,10 +114,12 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
         for j in range(step % batches, batches):
             if step >= max_steps:
                 break
-            feed = {g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
-                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]}
             _, train_loss, accu, summ = sess.run(
-                fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
+                fetches=(g.optimizer, g.cross_loss, g.accuracy, g.summaries),
+                feed_dict={
+                    g.X_p: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g.y_p: y_train[j * args.batch_size:(j + 1) * args.batch_size]
+                })
             step += 1
             support.check_finite(train_loss, step)
             train_losses.append(train_loss)
@@ -136,16 +138,46 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
 
 # ------------------------------------------------------------- main
 def main(args):
-    """Apply the flags, build Ⅳ or Ⅴ, train, report the test accuracy, plot, write the metrics."""
+    """Apply the flags, read MNIST, define Ⅳ's or Ⅴ's graph, open its session, run the page's loop,
+    then the test set; report and plot."""
     script = "bilstm_mnist.py"
     model = {"script": script, "--layers": args.layers, "--bw_output": args.bw_output}
     if args.layers == 2:
         model["--hidden_units1"] = args.hidden_units1
+    support.start_run(args.seed)
+    config, device = support.session_config(args.cpu)
+    print(device)
+    mnist = support.load_mnist(args, 0)   # the page trains on every labelled row: no validation split
+    X_test, y_test = support.mnist_test_set(mnist, args.pixels)
+
+    # Define Graph
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = define_graph(args)
+        init = tf.global_variables_initializer()
+        ckpt = support.Checkpoints(args, model)
+    writer = support.summary_writer(args.logdir, graph)
+    history = []
+
+    # Define Session
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)                              # --restore: the checkpoint's weights instead
+        first_step = sess.run(g.global_step)
+        start = time.time()
+        with support.training_guard("--learning_rate", args.save_path,
+                                    save=lambda: ckpt.save(sess, sess.run(g.global_step))):
+            step = train_by_epochs(sess, g, mnist, args, ckpt, writer, history)
+            wall = time.time() - start
+            # not on the page: every test image, in batches
+            test_accuracy, predictions = support.evaluate(sess, g.X_p, g.h, X_test, y_test)
     variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
-    return support.mnist_run(   # the page trains on every labelled row: no validation split
-        args, lambda: build_graph(args, build_bidirectional), train_by_epochs, 0, model,
-        title="%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
-        metrics={"script": script, "variant": variant, "pixels": args.pixels})
+    return support.mnist_report(
+        args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
+        step - first_step, wall,
+        "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
+        {"script": script, "variant": variant, "pixels": args.pixels})
 
 
 # ------------------------------------------------------------- this script's own (not on the page)

@@ -11,17 +11,15 @@ Pages:
     python lstm_mnist_classify.py --variant projected   # the notes page
 """
 import os
+import time
+from types import SimpleNamespace
 
 import numpy as np
 
 import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
-
-# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
-# it loads ignore it: support.py keeps those off the screen).
-os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
+# os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -73,9 +71,9 @@ def build_stacked(args):
 
 
 # ------------------------------------------------------------- guide Ⅲ: define loss and optimizer
-def build_graph(args, build_logits):
-    """Placeholders, logits, loss, accuracy and the Adam step (both pages define them the same way)."""
-    X_p, y_p, h = build_logits(args)
+def loss_and_optimizer(y_p, h, learning_rate):
+    """The guide's loss, accuracy and Adam step (the notes page defines the same three; TensorBoard
+    scalars and a global step added). Returns (cross_loss, accuracy, optimizer, global_step, summaries)."""
     global_step = tf.train.get_or_create_global_step()  # not on the pages: lets a checkpoint resume
     with tf.name_scope("loss"):
         # guide: tf.losses.softmax_cross_entropy; notes page: reduce_mean(softmax_cross_entropy_with_logits)
@@ -86,22 +84,31 @@ def build_graph(args, build_logits):
         accuracy = tf.reduce_mean(tf.cast(correct_prediction, "float"))
         tf.summary.scalar("accuracy", accuracy)            # TensorBoard: accuracy/accuracy
     with tf.name_scope("train"):
-        optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=cross_loss,
-                                                                         global_step=global_step)
-    return dict(X_p=X_p, y_p=y_p, h=h, loss=cross_loss, accuracy=accuracy, train_op=optimizer,
-                global_step=global_step, summaries=tf.summary.merge_all())
+        optimizer = tf.train.AdamOptimizer(learning_rate).minimize(loss=cross_loss, global_step=global_step)
+    return cross_loss, accuracy, optimizer, global_step, tf.summary.merge_all()
+
+
+def define_graph(args):
+    """Guide Ⅲ's graph, its tensors under the page's names: X_p, y_p, h, cross_loss, accuracy,
+    optimizer; and, not on the page, global_step and summaries (TensorBoard). images and logits name
+    X_p and h for the test set, as in the notes page's graph."""
+    X_p, y_p, h = build_stacked(args)
+    cross_loss, accuracy, optimizer, global_step, summaries = loss_and_optimizer(y_p, h, args.learning_rate)
+    return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, cross_loss=cross_loss, accuracy=accuracy, optimizer=optimizer,
+                           global_step=global_step, summaries=summaries, images=X_p, logits=h)
 
 
 # ------------------------------------------------------------- guide Ⅲ: Define Session
 def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
-    """The guide's session loop: EPOCH passes over the training images in order, 128 at a time."""
+    """The guide's loop in its session: EPOCH passes over the training images in order, 128 at a time.
+    g: define_graph's tensors. Appends (step, loss, accuracy) per epoch to history; returns the step."""
     X_train, y_train = generate_data(mnist, args.pixels)
     TRAIN_EXAMPLES = len(X_train)   # the page's constant (42000, Kaggle's train.csv): here the count read
     batches = TRAIN_EXAMPLES // args.batch_size
     if batches == 0:
         support.stop("%d training images, fewer than one batch of %d; lower --batch_size"
              % (TRAIN_EXAMPLES, args.batch_size))
-    step = sess.run(g["global_step"])                          # > 0 after --restore
+    step = sess.run(g.global_step)                              # > 0 after --restore
     max_steps = args.max_steps or float("inf")
     for epoch in range(step // batches + 1, args.epochs + 1):
         train_losses = []
@@ -110,10 +117,12 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
         for j in range(step % batches, batches):
             if step >= max_steps:
                 break
-            feed = {g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
-                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]}
             _, train_loss, accu, summ = sess.run(
-                fetches=(g["train_op"], g["loss"], g["accuracy"], g["summaries"]), feed_dict=feed)
+                fetches=(g.optimizer, g.cross_loss, g.accuracy, g.summaries),
+                feed_dict={
+                    g.X_p: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g.y_p: y_train[j * args.batch_size:(j + 1) * args.batch_size]
+                })
             step += 1
             support.check_finite(train_loss, step)
             train_losses.append(train_loss)
@@ -167,20 +176,31 @@ def build_projected(args):
     return x, y, pred
 
 
+def define_projected_graph(args):
+    """The notes page's graph, its tensors under the page's names: x, y, pred, cost, train_op, accuracy;
+    and, not on the page, global_step and summaries. Its cost is the guide's (docs/deviations.md);
+    images and logits name x and pred for the test set."""
+    x, y, pred = build_projected(args)
+    cost, accuracy, train_op, global_step, summaries = loss_and_optimizer(y, pred, args.learning_rate)
+    return SimpleNamespace(x=x, y=y, pred=pred, cost=cost, train_op=train_op, accuracy=accuracy,
+                           global_step=global_step, summaries=summaries, images=x, logits=pred)
+
+
 def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
-    """The notes page's loop: next_batch until step * batch_size reaches training_iters."""
-    step = sess.run(g["global_step"])
+    """The notes page's loop in its session: next_batch until step * batch_size reaches training_iters.
+    g: define_projected_graph's tensors. Appends (step, loss, accuracy) every 20 steps to history."""
+    step = sess.run(g.global_step)
     max_steps = args.max_steps or float("inf")
     epochs_seen = mnist.train.epochs_completed
     while step * args.batch_size < args.training_iters and step < max_steps:
         batch_xs, batch_ys = mnist.train.next_batch(args.batch_size)
         batch_xs = support.to_pixels(batch_xs, args.pixels).reshape([-1, n_steps, n_inputs])
-        feed = {g["X_p"]: batch_xs, g["y_p"]: batch_ys}
-        _, train_loss = sess.run([g["train_op"], g["loss"]], feed_dict=feed)
+        feed = {g.x: batch_xs, g.y: batch_ys}
+        _, train_loss = sess.run([g.train_op, g.cost], feed_dict=feed)
         support.check_finite(train_loss, step + 1)
         if step % 20 == 0:
             # the page prints the accuracy on the batch it has just trained on
-            train_loss, accu, summ = sess.run([g["loss"], g["accuracy"], g["summaries"]], feed_dict=feed)
+            train_loss, accu, summ = sess.run([g.cost, g.accuracy, g.summaries], feed_dict=feed)
             print(accu)
             history.append((step + 1, float(train_loss), float(accu)))
             if writer is not None:
@@ -195,18 +215,47 @@ def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
 
 # ------------------------------------------------------------- main
 def main(args):
-    """Apply the flags, build the page's graph, train, report the test accuracy, plot, write metrics.
-    MNIST is read with input_data.read_data_sets (TF1: tensorflow.examples.tutorials.mnist), in support."""
+    """Apply the flags, read MNIST (input_data.read_data_sets, TF1: tensorflow.examples.tutorials.mnist),
+    define the page's graph, open its session, run its loop, then the test set; report and plot."""
     script = "lstm_mnist_classify.py"
     if args.variant == "stacked":    # guide Ⅲ: all labelled training images, in order, EPOCH times
-        build_logits, train_loop, validation_size = build_stacked, train_by_epochs, 0
+        define, train, validation_size = define_graph, train_by_epochs, 0
         model = {"script": script, "--variant": "stacked", "--hidden_units1": args.hidden_units1}
     else:                            # the notes page: TF1 read_data_sets (5000 kept for validation)
-        build_logits, train_loop, validation_size = build_projected, train_by_iters, 5000
+        define, train, validation_size = define_projected_graph, train_by_iters, 5000
         model = {"script": script, "--variant": "projected", "--n_hidden_units": args.n_hidden_units}
-    return support.mnist_run(args, lambda: build_graph(args, build_logits), train_loop, validation_size, model,
-                             title="%s --variant %s --pixels %s" % (script, args.variant, args.pixels),
-                             metrics={"script": script, "variant": args.variant, "pixels": args.pixels})
+    support.start_run(args.seed)
+    config, device = support.session_config(args.cpu)
+    print(device)
+    mnist = support.load_mnist(args, validation_size)
+    X_test, y_test = support.mnist_test_set(mnist, args.pixels)
+
+    # Define Graph
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        g = define(args)
+        init = tf.global_variables_initializer()
+        ckpt = support.Checkpoints(args, model)
+    writer = support.summary_writer(args.logdir, graph)
+    history = []
+
+    # Define Session
+    with tf.Session(graph=graph, config=config) as sess:
+        sess.run(init)
+        ckpt.restore(sess)                              # --restore: the checkpoint's weights instead
+        first_step = sess.run(g.global_step)
+        start = time.time()
+        with support.training_guard("--learning_rate", args.save_path,
+                                    save=lambda: ckpt.save(sess, sess.run(g.global_step))):
+            step = train(sess, g, mnist, args, ckpt, writer, history)
+            wall = time.time() - start
+            # not on the pages: every test image, in batches
+            test_accuracy, predictions = support.evaluate(sess, g.images, g.logits, X_test, y_test)
+    return support.mnist_report(
+        args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
+        step - first_step, wall, "%s --variant %s --pixels %s" % (script, args.variant, args.pixels),
+        {"script": script, "variant": args.variant, "pixels": args.pixels})
 
 
 # ------------------------------------------------------------- this script's own (not on the pages)

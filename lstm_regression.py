@@ -16,12 +16,8 @@ import numpy as np
 
 import support
 from support import tf   # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
-
-# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
-# it loads ignore it: support.py keeps those off the screen).
-os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
+# os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
 # ---------------------------------------------------------------- 设置 RNN 的参数 (hyperparameters)
 BATCH_START = 0      # where the next get_batch() starts on the x axis

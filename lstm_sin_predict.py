@@ -12,17 +12,14 @@ head, Adagrad 0.1, 3000 steps), rebuilt as a plain graph because tf.contrib.lear
 """
 import os
 import time
+from types import SimpleNamespace
 
 import numpy as np
 
 import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
-
-# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
-# it loads ignore it: support.py keeps those off the screen).
-os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
+# os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
 # ------------------------------------------------------- hyperparameters (the guide's, part 二 Ⅱ)
 TIME_STEPS = 10
@@ -143,7 +140,8 @@ def build_manual(X_p, args):
 
 # ------------------------------------------------------------------------ define loss and optimizer
 def build_graph(args, build_lstm):
-    """The guide's graph: placeholders, the variant's LSTM, the mean squared error and Adam."""
+    """The guide's graph: placeholders, the variant's LSTM, the mean squared error and Adam. Its
+    tensors under the page's names: X_p, y_p, h, mse, optimizer."""
     # place holder
     X_p = tf.placeholder(dtype=tf.float32, shape=(None, args.time_steps, 1), name="input_placeholder")
     y_p = tf.placeholder(dtype=tf.float32, shape=(None, 1), name="pred_placeholder")
@@ -153,7 +151,7 @@ def build_graph(args, build_lstm):
         mse = tf.losses.mean_squared_error(labels=y_p, predictions=h)
     with tf.name_scope("train"):
         optimizer = tf.train.AdamOptimizer(args.learning_rate).minimize(loss=mse)
-    return dict(X_p=X_p, y_p=y_p, h=h, mse=mse, optimizer=optimizer)
+    return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, mse=mse, optimizer=optimizer)
 
 
 # ------------------------------------------------------------------------ Define Session
@@ -172,10 +170,10 @@ def train_by_epochs(sess, g, data, args, writer):
             if step >= max_steps:
                 break
             _, train_loss = sess.run(
-                fetches=(g["optimizer"], g["mse"]),
+                fetches=(g.optimizer, g.mse),
                 feed_dict={
-                    g["X_p"]: X_train[j * args.batch_size:(j + 1) * args.batch_size],
-                    g["y_p"]: y_train[j * args.batch_size:(j + 1) * args.batch_size]
+                    g.X_p: X_train[j * args.batch_size:(j + 1) * args.batch_size],
+                    g.y_p: y_train[j * args.batch_size:(j + 1) * args.batch_size]
                 })
             step += 1
             support.check_finite(train_loss, step)
@@ -183,7 +181,7 @@ def train_by_epochs(sess, g, data, args, writer):
         train_loss = float(sum(train_losses) / len(train_losses))
         print("average training loss:", train_loss)
         # every test window, the last partial batch included (the page dropped it)
-        results, test_mse = evaluate(sess, g, X_test, y_test, args.batch_size)
+        results, test_mse = evaluate(sess, g.X_p, g.h, X_test, y_test, args.batch_size)
         print("average test loss:", test_mse)
         support.scalar(writer, "average_training_loss", train_loss, epoch)
         support.scalar(writer, "average_test_loss", test_mse, epoch)
@@ -244,12 +242,14 @@ def make_tflearn_data(args):
 
 
 def build_tflearn_graph(args):
-    X_p = tf.placeholder(tf.float32, (None,) + ((1, args.time_steps) if args.dense_input == "window"
-                                                 else (args.time_steps, 1)), name="input_placeholder")
-    y_p = tf.placeholder(tf.float32, (None, 1), name="pred_placeholder")
+    """What learn.Estimator(model_fn=lstm_model) built: placeholders for the features and targets, and
+    lstm_model's graph. Its tensors under the page's names: X, y, predictions, loss, train_op."""
+    X = tf.placeholder(tf.float32, (None,) + ((1, args.time_steps) if args.dense_input == "window"
+                                               else (args.time_steps, 1)), name="input_placeholder")
+    y = tf.placeholder(tf.float32, (None, 1), name="pred_placeholder")
     with tf.name_scope("LSTM"):
-        predictions, loss, train_op = lstm_model(X_p, y_p, args)
-    return dict(X_p=X_p, y_p=y_p, h=tf.reshape(predictions, [-1, 1]), mse=loss, optimizer=train_op)
+        predictions, loss, train_op = lstm_model(X, y, args)
+    return SimpleNamespace(X=X, y=y, predictions=tf.reshape(predictions, [-1, 1]), loss=loss, train_op=train_op)
 
 
 def tflearn_batches(num_samples, batch_size, seed):
@@ -273,13 +273,13 @@ def fit_and_predict(sess, g, data, args, writer):
     losses = []
     for step in range(steps):
         idx = next(batches)
-        _, loss = sess.run((g["optimizer"], g["mse"]), {g["X_p"]: train_X[idx], g["y_p"]: train_y[idx]})
+        _, loss = sess.run((g.train_op, g.loss), {g.X: train_X[idx], g.y: train_y[idx]})
         support.check_finite(loss, step + 1)
         losses.append(loss)
         support.scalar(writer, "training_loss", float(loss), step)
         if step % 100 == 0:
             print("loss = %g, step = %d" % (loss, step + 1))   # as TFLearn's fit() logged (at INFO level)
-    predicted, test_mse = evaluate(sess, g, test_X, test_y, 1024)
+    predicted, test_mse = evaluate(sess, g.X, g.predictions, test_X, test_y, 1024)
     rmse = np.sqrt(test_mse)
     print('Mean Square Error is: %f' % rmse)   # the page's name for the root mean squared error
     return steps, float(np.mean(losses[-100:])), test_mse, [("predicted", predicted)], None
@@ -398,11 +398,11 @@ def memory_needed(args):
         support.lstm_memory(n_in, n_out, rows, slots) for n_in, n_out in zip(sizes, sizes[1:]))
 
 
-def evaluate(sess, g, X, y, batch_size):
+def evaluate(sess, inputs, outputs, X, y, batch_size):
     """Predictions for every test window (the last partial batch included) and their mean squared error."""
     results = np.zeros(shape=(len(X), 1), dtype=np.float32)
     for j in range(0, len(X), batch_size):
-        results[j:j + batch_size] = sess.run(g["h"], {g["X_p"]: X[j:j + batch_size]})
+        results[j:j + batch_size] = sess.run(outputs, {inputs: X[j:j + batch_size]})
     return results, float(np.mean((results - y) ** 2))
 
 

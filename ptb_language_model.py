@@ -13,15 +13,12 @@ import time
 
 import numpy as np
 
+import fused_lstm             # not on the page: the same LSTM in fused kernels (--eval_lstm fused)
 import support
 from data import reader       # TF1: from tensorflow.models.rnn.ptb import reader
 from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
-
-# Under TF 2.16+ the TF1 rnn_cell classes need Keras 2 (the tf-keras package): set this before
-# TensorFlow is imported. The second hides TensorFlow's C++ log once it runs (the lines it writes while
-# it loads ignore it: support.py keeps those off the screen).
-os.environ["TF_USE_LEGACY_KERAS"] = "1"   # forced: a user's "0" would bring Keras 3's error
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
+# os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -105,7 +102,7 @@ class PTBMODEL(object):
             output = tf.reshape(tf.concat(outputs, 1), [-1, hidden_size])
         elif unroll == "fused":   # not on the page: evaluation on the training cells' variables, faster
             with tf.variable_scope("RNN"):
-                output, state = support.fused_lstm(inputs, state, config.forget_bias)
+                output, state = fused_lstm.run_cells(inputs, state, config.forget_bias)
         else:
             with tf.variable_scope("RNN"):
                 dyn_outputs, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=state)
@@ -198,9 +195,76 @@ def main(args):
     session_conf, device = support.session_config(args.cpu)
     print(device)
     # 获取原始数据
+    train_data, valid_data, test_data, vocab_size, word_to_id = read_data(args.data_path, config)
+
+    eval_num_steps = args.eval_num_steps or config.num_steps
+    # not on the page: on a CPU, evaluation runs each LSTM layer as one fused op (fused_lstm.py)
+    eval_lstm = args.eval_lstm or ("cells" if device.startswith("Device: GPU") else "fused")
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(args.seed)
+        # 定义初始化函数
+        initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
+        train_model, eval_model, step_model, valid_model, valid_tail = build_models(
+            config, vocab_size, initializer, args.unroll, "fused" if eval_lstm == "fused" else args.unroll,
+            eval_num_steps)
+        epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
+        epoch_update = tf.assign_add(epoch_var, 1)
+        init = tf.global_variables_initializer()
+        ckpt = support.Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
+                                  "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
+                                  "--unroll": args.unroll, "vocabulary": vocab_size})
+
+    writer = support.summary_writer(args.logdir, graph)
+    history = []      # per epoch: (epoch, learning rate, train perplexity, validation perplexity)
+    totals = Totals()
+    with tf.Session(graph=graph, config=session_conf) as sess:
+        sess.run(init)
+        ckpt.restore(sess)
+        if args.restore:
+            print("(%d epochs done)" % sess.run(epoch_var))
+        resumes = "; the checkpoint resumes at the start of this epoch" if args.save_path else ""
+        with support.training_guard("--learning_rate", args.save_path, interrupted=resumes,
+                                    save=lambda: ckpt.save(sess, sess.run(epoch_var))):
+            # 使用训练数据训练模型
+            for i in range(sess.run(epoch_var), config.max_max_epoch):
+                if args.max_steps is not None and totals.steps >= args.max_steps:
+                    break
+                lr = set_learning_rate(sess, train_model, config, i, writer)
+                # 在所有训练数据上训练循环神经网络
+                train_perplexity = totals.trained(config, *run_epoch(
+                    sess, train_model, train_data, train_model.train_op, True,
+                    None if args.max_steps is None else args.max_steps - totals.steps,
+                    lambda step, cost: support.scalar(writer, "training_loss", float(cost / config.num_steps),
+                                                      totals.steps + step)))
+                print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
+                # 使用验证数据评测模型效果
+                valid_perplexity = totals.evaluated(*run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
+                                                             tail_model=valid_tail))
+                print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
+                support.scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
+                history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
+                sess.run(epoch_update)
+                ckpt.save(sess, sess.run(epoch_var))
+
+            # 最后使用测试数据测试模型效果 (the page measured the validation data here)
+            test_perplexity = totals.evaluated(*run_epoch(sess, eval_model, test_data, tf.no_op(), False,
+                                                        tail_model=step_model))
+            print("TEST perplexity :%.3f" % test_perplexity)
+            if args.sample:
+                id_to_word = {i: w for w, i in word_to_id.items()}
+                print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
+                                                  np.random.RandomState(args.seed)))
+    wall = time.time() - start
+    support.close_writer(writer)
+    return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size)
+
+
+def read_data(data_path, config):
+    """reader.ptb_raw_data, and each split checked to hold one batch at least; a problem is one line."""
     try:
         train_data, valid_data, test_data, vocab_size, word_to_id = reader.ptb_raw_data(
-            args.data_path, return_vocab=True)
+            data_path, return_vocab=True)
         for name, data, b, n in [("training", train_data, config.batch_size, config.num_steps),
                                  ("validation", valid_data, config.valid_batch_size or config.batch_size,
                                   config.valid_num_steps or config.num_steps),
@@ -212,107 +276,75 @@ def main(args):
         support.stop(e)
     print("Vocabulary: %d words; %d / %d / %d words in train / valid / test"
           % (vocab_size, len(train_data), len(valid_data), len(test_data)))
+    return train_data, valid_data, test_data, vocab_size, word_to_id
 
-    eval_num_steps = args.eval_num_steps or config.num_steps
-    # not on the page: on a CPU, evaluation runs each LSTM layer as one fused op (support.fused_lstm)
-    eval_lstm = args.eval_lstm or ("cells" if device.startswith("Device: GPU") else "fused")
-    eval_unroll = "fused" if eval_lstm == "fused" else args.unroll
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        # 定义初始化函数
-        initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
-        # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
-        with tf.variable_scope("language_model", reuse=None, initializer=initializer):
-            train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, args.unroll)
-        # 定义评测用的循环神经网络模型 (it reuses the training model's variables). The page fed it one
-        # word per call (EVAL_NUM_STEP = 1); eval_model reads batch 1 in chunks of eval_num_steps words
-        # and step_model, the page's 1 x 1 model, takes the last few words and draws --sample.
-        with tf.variable_scope("language_model", reuse=True, initializer=initializer):
-            step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, eval_unroll)
-            eval_model = step_model if eval_num_steps == EVAL_NUM_STEP else \
-                PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, eval_unroll)
-            if config.valid_batch_size is None:   # official configs validate with the training shape
-                valid_model, valid_tail = PTBMODEL(config.batch_size, config.num_steps, False, config,
-                                                   vocab_size, eval_unroll), None
-            else:
-                valid_model, valid_tail = eval_model, step_model
-        epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
-        epoch_update = tf.assign_add(epoch_var, 1)
-        init = tf.global_variables_initializer()
-        ckpt = support.Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
-                                  "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
-                                  "--unroll": args.unroll, "vocabulary": vocab_size})
 
-    writer = support.summary_writer(args.logdir, graph)
-    history = []
-    steps_done = 0
-    max_steps = args.max_steps
-    train_words = train_seconds = eval_seconds = 0.0
-    with tf.Session(graph=graph, config=session_conf) as sess:
-        sess.run(init)
-        ckpt.restore(sess)
-        if args.restore:
-            print("(%d epochs done)" % sess.run(epoch_var))
+def build_models(config, vocab_size, initializer, unroll, eval_unroll, eval_num_steps):
+    """The models of main, on one set of variables: (train, eval, step, valid, valid_tail)."""
+    # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
+    with tf.variable_scope("language_model", reuse=None, initializer=initializer):
+        train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, unroll)
+    # 定义评测用的循环神经网络模型 (it reuses the training model's variables). The page fed it one
+    # word per call (EVAL_NUM_STEP = 1); eval_model reads batch 1 in chunks of eval_num_steps words
+    # and step_model, the page's 1 x 1 model, takes the last few words and draws --sample.
+    with tf.variable_scope("language_model", reuse=True, initializer=initializer):
+        step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, eval_unroll)
+        eval_model = step_model if eval_num_steps == EVAL_NUM_STEP else \
+            PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, eval_unroll)
+        if config.valid_batch_size is None:   # official configs validate with the training shape
+            valid_model, valid_tail = PTBMODEL(config.batch_size, config.num_steps, False, config,
+                                               vocab_size, eval_unroll), None
+        else:
+            valid_model, valid_tail = eval_model, step_model
+    return train_model, eval_model, step_model, valid_model, valid_tail
 
-        def log_loss(step, cost):
-            support.scalar(writer, "training_loss", float(cost / config.num_steps), steps_done + step)
 
-        resumes = "; the checkpoint resumes at the start of this epoch" if args.save_path else ""
-        with support.training_guard("--learning_rate", args.save_path, interrupted=resumes,
-                                    save=lambda: ckpt.save(sess, sess.run(epoch_var))):
-            # 使用训练数据训练模型
-            for i in range(sess.run(epoch_var), config.max_max_epoch):
-                if max_steps is not None and steps_done >= max_steps:
-                    break
-                lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
-                train_model.assign_lr(sess, config.learning_rate * lr_decay)
-                lr = sess.run(train_model.lr)
-                print("In iteration:%s" % (i + 1))
-                print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
-                support.scalar(writer, "learning_rate", float(lr), i + 1)
-                # 在所有训练数据上训练循环神经网络
-                train_perplexity, words, seconds = run_epoch(
-                    sess, train_model, train_data, train_model.train_op, True,
-                    None if max_steps is None else max_steps - steps_done, log_loss)
-                steps_done += words // (config.batch_size * config.num_steps)
-                train_words += words
-                train_seconds += seconds
-                print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
-                # 使用验证数据评测模型效果
-                valid_perplexity, _, seconds = run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
-                                                         tail_model=valid_tail)
-                eval_seconds += seconds
-                print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
-                support.scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
-                history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
-                sess.run(epoch_update)
-                ckpt.save(sess, sess.run(epoch_var))
+def set_learning_rate(sess, train_model, config, i, writer):
+    """Epoch i + 1's learning rate (the official configs decay it after max_epoch), printed and logged."""
+    lr_decay = config.lr_decay ** max(i + 1 - config.max_epoch, 0.0)
+    train_model.assign_lr(sess, config.learning_rate * lr_decay)
+    lr = sess.run(train_model.lr)
+    print("In iteration:%s" % (i + 1))
+    print("Epoch: %d Learning rate: %.3f" % (i + 1, lr))
+    support.scalar(writer, "learning_rate", float(lr), i + 1)
+    return lr
 
-            # 最后使用测试数据测试模型效果 (the page measured the validation data here)
-            test_perplexity, _, seconds = run_epoch(sess, eval_model, test_data, tf.no_op(), False,
-                                                    tail_model=step_model)
-            eval_seconds += seconds
-            print("TEST perplexity :%.3f" % test_perplexity)
-            if args.sample:
-                id_to_word = {i: w for w, i in word_to_id.items()}
-                print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
-                                                  np.random.RandomState(args.seed)))
-    wall = time.time() - start
-    support.close_writer(writer)
+
+class Totals(object):
+    """What the run has done so far: training steps and words, and seconds spent training and evaluating."""
+
+    def __init__(self):
+        self.steps = 0
+        self.train_words = self.train_seconds = self.eval_seconds = 0.0
+
+    def trained(self, config, perplexity, words, seconds):
+        """A training pass (run_epoch's three values); returns its perplexity."""
+        self.steps += words // (config.batch_size * config.num_steps)
+        self.train_words += words
+        self.train_seconds += seconds
+        return perplexity
+
+    def evaluated(self, perplexity, words, seconds):
+        """An evaluation pass; returns its perplexity."""
+        self.eval_seconds += seconds
+        return perplexity
+
+
+def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size):
+    """After the session: the figure and the metrics JSON."""
     if not args.no_plot and history:
         support.plot(save_figure, args.plot, history, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show)
     return support.write_metrics(args.metrics_json, {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
-        "steps": steps_done, "epochs": len(history), "wall_seconds": round(wall, 3),
-        "train_seconds": round(train_seconds, 3), "eval_seconds": round(eval_seconds, 3),
+        "steps": totals.steps, "epochs": len(history), "wall_seconds": round(wall, 3),
+        "train_seconds": round(totals.train_seconds, 3), "eval_seconds": round(totals.eval_seconds, 3),
         "eval_num_steps": eval_num_steps, "eval_lstm": eval_lstm,
         "final_train_loss": math.log(history[-1][2]) if history else None,
         "train_perplexity": history[-1][2] if history else None,
         "valid_perplexity": history[-1][3] if history else None,
         "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
-        "words_per_second": round(train_words / train_seconds, 1) if train_seconds else None,
+        "words_per_second": round(totals.train_words / totals.train_seconds, 1) if totals.train_seconds else None,
         "device": device.replace("Device: ", ""),
     })
 

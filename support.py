@@ -1,12 +1,22 @@
-"""What the pages never had, written once for the five scripts (as util.py sits beside the official
-ptb_word_lm.py): flag types and checks (output paths tried for real, the memory a run needs), TensorFlow
-loaded in TF1 graph mode after the flags, the device line, files written under a temporary name and
-checked, one-line errors, the divergence check, checkpoints with their checkpoint.json, Ctrl-C, SIGTERM
-and SIGHUP, progress lines, TensorBoard, figures and the metrics JSON, the fused evaluation LSTM of the
-PTB script, the MNIST scripts' shared test-set evaluation and figure, and the keras3/ scripts' flags.
+"""What no page had and every script needs, written once (as util.py sits beside the official
+ptb_word_lm.py). Importing it does not import TensorFlow: a bad flag is refused in a moment, before
+TensorFlow's slow import; `tf` and `rnn` load it at their first use, in TF1 graph mode.
 
-Importing this module does not import TensorFlow: a bad flag is refused in a moment, before TensorFlow's
-slow import. `tf` and `rnn` below load it on first use.
+Entry points, in the order a script meets them:
+  run(main, parse_args)        the command line: flags, TensorFlow, main(args); Ctrl-C, SIGTERM, SIGHUP
+  parser, add_run_flags, parse, check_run_args
+                               flags with their defaults shown; output paths tried; memory; Keras 2
+  tf, rnn                      tensorflow.compat.v1 and its nn.rnn_cell, loaded late (load_tensorflow)
+  start_run, session_config    seeds; session options and the "Device: ..." line
+  training_guard, check_finite a diverged loss or a signal during training: one line, exit status
+  Checkpoints                  --save_path / --restore with checkpoint.json
+  summary_writer, scalar, close_writer      TensorBoard (--logdir)
+  plot, pyplot, write_figure   figures, never half written; write_metrics (--metrics_json)
+  Progress                     "words/s, ETA" lines on long passes
+  stop, write_failed, write_atomically      one-line errors; files written under a temporary name
+The MNIST scripts' shared part (guide Ⅲ-Ⅴ, the notes page, and keras3/'s): add_mnist_data_dir,
+load_mnist, to_pixels, mnist_test_set, evaluate, mnist_report (test accuracy, figure, metrics).
+Not here: the fused LSTM kernels (fused_lstm.py), the keras3/ scripts' command line (keras3/command_line.py).
 """
 import argparse
 import contextlib
@@ -251,7 +261,15 @@ def check_keras2(p):
 
 # ------------------------------------------------------------------ TensorFlow, in TF1 graph mode
 def load_tensorflow():
-    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once."""
+    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once.
+
+    Since TF 2.16 the TF1 RNN cells (tf.compat.v1.nn.rnn_cell.*) need Keras 2, the tf-keras package,
+    chosen by TF_USE_LEGACY_KERAS=1 in the environment before TensorFlow is imported: it is set here,
+    the one place TensorFlow is imported (forced: a user's "0" would bring Keras 3's error). So is
+    TF_CPP_MIN_LOG_LEVEL=3, which quiets TensorFlow's C++ log once it runs (the lines it writes while it
+    loads ignore it: start_up_log_hidden keeps those off the screen)."""
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with start_up_log_hidden():
         import tensorflow.compat.v1 as tf1
     if tf1.executing_eagerly():
@@ -289,46 +307,6 @@ def start_up_log_hidden():
             sys.stderr.flush()
             os.dup2(saved, fd)
             os.close(saved)
-
-
-def load_keras():
-    """Keras 3 (`import keras`, eager) for the keras3/ scripts, its TensorFlow start-up log hidden.
-    TF_USE_LEGACY_KERAS does not change what `import keras` gives: always Keras 3."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with start_up_log_hidden():
-        import keras
-    return keras
-
-
-def add_keras_flags(p, from_tf1=None):
-    """The keras3/ scripts' own flags: --seed, --metrics_json and, where a TF1 script saves checkpoints,
-    --from_tf1 DIR (from_tf1: that script's name)."""
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (Python, numpy, Keras)")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
-    if from_tf1:
-        p.add_argument("--from_tf1", metavar="DIR", help="evaluate the checkpoint ../%s --save_path DIR saved, "
-                                                          "instead of training" % from_tf1)
-
-
-def parse_keras(p, argv, page_values=None):
-    """Parse a keras3/ script's flags, a flag not given taking the page's value (page_values(args): a
-    dict); its output path is tried as the TF1 scripts' are."""
-    args = p.parse_args(argv)
-    for name, value in (page_values(args) if page_values else {}).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.no_plot, args.logdir, args.plot = True, None, None   # no figure, no TensorBoard
-    check_outputs(p, args)
-    return args
-
-
-def run_keras(main, parse_args, lr_flag):
-    """A keras3/ script's command line: the flags first (a bad one exits 2 at once), then Keras."""
-    args = parse_args()
-    try:
-        main(args, load_keras())
-    except Diverged as e:
-        stop("%s; lower the learning rate (%s)" % (e, lr_flag))
 
 
 class _Later(object):
@@ -373,33 +351,6 @@ def scalar(writer, tag, value, step):
     """One TensorBoard scalar, where --logdir is given."""
     if writer is not None:
         writer.add_summary(tf.Summary(value=[tf.Summary.Value(tag=tag, simple_value=value)]), step)
-
-
-def fused_lstm(inputs, state, forget_bias):
-    """Not on the pages, for evaluation: run a MultiRNNCell of BasicLSTMCells that already exist under
-    the current variable scope, each layer as one tf.raw_ops.BlockLSTM op over all the steps of inputs
-    ([batch, steps, size]), on the same variables. The same function: BasicLSTMCell's kernel maps
-    [x; h] to the gates [i, j, f, o] with forget_bias added at run time, BlockLSTM's [i, ci, f, o] the
-    same way (no peepholes, no cell clip). Returns (outputs [batch * steps, size], the final state)."""
-    import re
-    scope = tf.get_variable_scope().name + "/"
-    found = {}
-    for v in tf.trainable_variables():
-        match = re.search(r"cell_(\d+)/basic_lstm_cell/(kernel|bias):0$", v.name)
-        if v.name.startswith(scope) and match:
-            found[int(match.group(1)), match.group(2)] = v
-    x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
-    steps = tf.cast(tf.shape(x)[0], tf.int64)
-    final = []
-    for layer, (c, h) in enumerate(state):
-        kernel, bias = found[layer, "kernel"], found[layer, "bias"]
-        no_peephole = tf.zeros([bias.shape[0] // 4])
-        _, cs, _, _, _, _, x = tf.raw_ops.BlockLSTM(
-            seq_len_max=steps, x=x, cs_prev=c, h_prev=h, w=kernel, wci=no_peephole, wcf=no_peephole,
-            wco=no_peephole, b=bias, forget_bias=forget_bias, cell_clip=-1.0, use_peephole=False)
-        final.append(tf.nn.rnn_cell.LSTMStateTuple(cs[-1], x[-1]))
-    outputs = tf.transpose(x, [1, 0, 2])
-    return tf.reshape(outputs, [-1, outputs.shape[-1]]), tuple(final)
 
 
 # ----------------------------------------------------------------------------- errors and files
@@ -784,54 +735,31 @@ def mnist_test_set(mnist, pixels):
 EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
 
 
-def evaluate(sess, g, images, labels, batch=EVAL_BATCH):
-    """Accuracy and predictions over every image given, in batches (the last may be smaller)."""
+def evaluate(sess, inputs, logits, images, labels, batch=EVAL_BATCH):
+    """Accuracy and predictions over every image given, fed to the inputs placeholder in batches (the
+    last may be smaller), the digit read from the logits."""
     predictions = []
     for j in range(0, len(images), batch):
-        logits = sess.run(g["h"], {g["X_p"]: images[j:j + batch].reshape(-1, 28, 28)})
-        predictions.append(np.argmax(logits, 1))
+        predictions.append(np.argmax(sess.run(logits, {inputs: images[j:j + batch].reshape(-1, 28, 28)}), 1))
     predictions = np.concatenate(predictions)
     return float(np.mean(predictions == np.argmax(labels, 1))), predictions
 
 
-def mnist_run(args, build, train_loop, validation_size, model, title, metrics):
-    """What the MNIST scripts share around the page's code: read MNIST, build the graph (build() returns
-    the page's tensors), open the session (or --restore), run the page's loop train_loop(sess, g, mnist,
-    args, ckpt, writer, history), then the accuracy on every test image, the figure and the JSON.
-    model: what checkpoint.json records; metrics: the script's own keys, first."""
-    start_run(args.seed)
-    config, device = session_config(args.cpu)
-    print(device)
-    mnist = load_mnist(args, validation_size)
-    X_test, y_test = mnist_test_set(mnist, args.pixels)
-    graph = tf.Graph()
-    with graph.as_default():
-        tf.set_random_seed(args.seed)
-        g = build()
-        init = tf.global_variables_initializer()
-        ckpt = Checkpoints(args, model)
-    writer = summary_writer(args.logdir, graph)
-    history = []
-    with tf.Session(graph=graph, config=config) as sess:
-        sess.run(init)
-        ckpt.restore(sess)
-        first_step = sess.run(g["global_step"])
-        start = time.time()
-        with training_guard("--learning_rate", args.save_path,
-                            save=lambda: ckpt.save(sess, sess.run(g["global_step"]))):
-            step = train_loop(sess, g, mnist, args, ckpt, writer, history)
-            wall = time.time() - start
-            test_accuracy, predictions = evaluate(sess, g, X_test, y_test)
+def mnist_report(args, device, writer, mnist, test, history, step, trained, wall, title, metrics):
+    """After the MNIST scripts' session: the test accuracy (TensorBoard and its line), the training speed,
+    the figure and the metrics JSON. test: (images, labels, accuracy, predictions); history: the page's
+    (step, loss, accuracy) points; trained: the steps this run trained (after --restore, fewer than step);
+    metrics: the script's own keys, first."""
+    images, labels, test_accuracy, predictions = test
     scalar(writer, "test_accuracy", test_accuracy, step)
     close_writer(writer)
-    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(X_test)))
-    trained = step - first_step
+    print("test accuracy: %.4f (all %d test images)" % (test_accuracy, len(images)))
     print("trained %d steps in %.1f s, %.0f images/s"
           % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
     if not args.no_plot:
-        plot(mnist_figure, args.plot, history, X_test, y_test, predictions, title, args.show)
+        plot(mnist_figure, args.plot, history, images, labels, predictions, title, args.show)
     metrics.update({
-        "steps": int(step), "train_examples": mnist.train.num_examples, "test_examples": len(X_test),
+        "steps": int(step), "train_examples": mnist.train.num_examples, "test_examples": len(images),
         "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
         "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
         "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,

@@ -19,6 +19,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import support             # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import command_line        # noqa: E402  (keras3/: their flags and start)
 import tf1_weights         # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 
 TIME_STEPS, BATCH_SIZE, HIDDEN_UNITS1, HIDDEN_UNITS, LEARNING_RATE, EPOCH = 28, 128, 30, 10, 0.001, 50
@@ -93,9 +94,9 @@ def parse_args(argv=None):
     p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"))
     p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE)
     p.add_argument("--max_steps", type=support.positive_int)
-    support.add_keras_flags(p, from_tf1="bilstm_mnist.py")
-    return support.parse_keras(p, argv)
+    command_line.add_keras_flags(p, from_tf1="bilstm_mnist.py")
+    return command_line.parse_keras(p, argv)
 
 
 if __name__ == "__main__":
-    support.run_keras(main, parse_args, "--learning_rate")
+    command_line.run_keras(main, parse_args, "--learning_rate")

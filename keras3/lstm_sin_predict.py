@@ -15,6 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import command_line  # noqa: E402  (keras3/: their flags and start)
 
 VARIANTS = {   # the pages' values, as ../lstm_sin_predict.py has them
     "single": dict(hidden_units=1, epochs=150, time_steps=10, batch_size=128, learning_rate=0.001,
@@ -124,9 +125,9 @@ def parse_args(argv=None):
                  "train_examples", "test_examples", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int, help="default: the page's")
     p.add_argument("--learning_rate", type=support.positive_float, help="default: the page's")
-    support.add_keras_flags(p)
-    return support.parse_keras(p, argv, lambda args: VARIANTS[args.variant])
+    command_line.add_keras_flags(p)
+    return command_line.parse_keras(p, argv, lambda args: VARIANTS[args.variant])
 
 
 if __name__ == "__main__":
-    support.run_keras(main, parse_args, "--learning_rate")
+    command_line.run_keras(main, parse_args, "--learning_rate")

@@ -19,6 +19,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import support                      # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import command_line                 # noqa: E402  (keras3/: their flags and start)
 import tf1_weights                  # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 from data import reader             # noqa: E402
 
@@ -165,9 +166,9 @@ def parse_args(argv=None):
     for flag in ["epochs", "hidden_size", "num_layers", "batch_size", "num_steps", "eval_num_steps", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int)
     p.add_argument("--keep_prob", type=support.keep_prob_value)
-    support.add_keras_flags(p, from_tf1="ptb_language_model.py")
-    return support.parse_keras(p, argv)
+    command_line.add_keras_flags(p, from_tf1="ptb_language_model.py")
+    return command_line.parse_keras(p, argv)
 
 
 if __name__ == "__main__":
-    support.run_keras(main, parse_args, "--learning_rate")
+    command_line.run_keras(main, parse_args, "--learning_rate")

@@ -15,7 +15,7 @@ def pytest_cmdline_main(config):
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")   # as each script does, before TensorFlow loads
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")   # as support.load_tensorflow does, before TensorFlow loads
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 

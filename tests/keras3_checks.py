@@ -16,7 +16,8 @@ sys.path[:0] = [ROOT, os.path.join(ROOT, "keras3")]
 
 import numpy as np                                    # noqa: E402
 import support                                        # noqa: E402
-keras = support.load_keras()
+import command_line                                   # noqa: E402  (keras3/)
+keras = command_line.load_keras()
 import tensorflow as tf2                              # noqa: E402
 tf = tf2.compat.v1
 support.load_tensorflow = lambda: tf                  # TF1 graphs inside tf.Graph(), eager stays on
@@ -114,7 +115,8 @@ def sin(variant):
 
     def forward():          # the page's placeholders and LSTM (no optimizer: only outputs are compared)
         if variant == "dense":
-            return sp.build_tflearn_graph(args)
+            g = sp.build_tflearn_graph(args)
+            return {"X_p": g.X, "h": g.predictions}
         X_p = tf.placeholder(tf.float32, (None, args.time_steps, 1))
         return {"X_p": X_p, "h": builder(X_p, args)}
     graph, sess, g = tf1_session(forward)

@@ -72,7 +72,7 @@ def test_manual_variant_unrolls_by_hand_with_a_hand_built_state(tf, capsys):
     assert not any("while" in n for n in ops)          # no dynamic_rnn loop
     kernels = [v.name for v in tf.trainable_variables() if "kernel" in v.name]
     assert len(kernels) == 2 and all(k.startswith("RNN/") for k in kernels)  # shared across 10 steps
-    assert g["h"].shape.as_list() == [None, 1]
+    assert g.h.shape.as_list() == [None, 1]
 
 
 def test_the_whole_test_set_is_evaluated_with_a_last_partial_batch(tf):
@@ -82,8 +82,8 @@ def test_the_whole_test_set_is_evaluated_with_a_last_partial_batch(tf):
     y = np.random.RandomState(1).rand(45, 1).astype(np.float32)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        results, mse = sp.evaluate(sess, g, X, y, batch_size=16)   # 16 + 16 + 13
-        whole = sess.run(g["h"], {g["X_p"]: X})
+        results, mse = sp.evaluate(sess, g.X_p, g.h, X, y, batch_size=16)   # 16 + 16 + 13
+        whole = sess.run(g.h, {g.X_p: X})
     np.testing.assert_allclose(results, whole, rtol=1e-5, atol=1e-6)
     assert mse == pytest.approx(float(np.mean((whole - y) ** 2)), rel=1e-5)
 

@@ -104,11 +104,11 @@ def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir)
     from data import input_data
     mnist = input_data.read_data_sets(mnist_dir, one_hot=True, validation_size=0)
     args = cls.parse_args([])
-    g = cls.build_graph(args, cls.build_stacked)
+    g = cls.define_graph(args)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        acc, pred = support.evaluate(sess, g, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
-        whole = sess.run(g["h"], {g["X_p"]: mnist.test.images.reshape(-1, 28, 28)})
+        acc, pred = support.evaluate(sess, g.X_p, g.h, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
+        whole = sess.run(g.h, {g.X_p: mnist.test.images.reshape(-1, 28, 28)})
     assert len(pred) == 203
     np.testing.assert_array_equal(pred, whole.argmax(1))
     assert acc == pytest.approx(np.mean(whole.argmax(1) == mnist.test.labels.argmax(1)))

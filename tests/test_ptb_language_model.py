@@ -221,7 +221,7 @@ def test_chunked_evaluation_equals_one_word_per_call(tf, length, capsys):
 @pytest.mark.parametrize("unroll,layers,forget_bias", [("static", 2, 1.0), ("dynamic", 2, 0.0),
                                                        ("static", 1, 0.0)])
 def test_fused_evaluation_computes_what_the_pages_cells_compute(tf, unroll, layers, forget_bias):
-    """support.fused_lstm runs the training cells' variables through one BlockLSTM op per layer: the
+    """fused_lstm.run_cells runs the training cells' variables through one BlockLSTM op per layer: the
     same outputs and final states as the page's BasicLSTMCells, chunk after chunk (the state carried)."""
     config = ptb.get_config(ptb.parse_args(["--model", "test", "--hidden_size", "6", "--num_layers", str(layers)]))
     config.forget_bias = forget_bias
