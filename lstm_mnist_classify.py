@@ -90,8 +90,8 @@ def loss_and_optimizer(y_p, h, learning_rate):
 
 def define_graph(args):
     """Guide Ⅲ's graph, its tensors under the page's names: X_p, y_p, h, cross_loss, accuracy,
-    optimizer; and, not on the page, global_step and summaries (TensorBoard). images and logits name
-    X_p and h for the test set, as in the notes page's graph."""
+    optimizer; and, not on the page, global_step, summaries (TensorBoard), and images and logits: X_p
+    and h again, under the names main evaluates the test set with for either page."""
     X_p, y_p, h = build_stacked(args)
     cross_loss, accuracy, optimizer, global_step, summaries = loss_and_optimizer(y_p, h, args.learning_rate)
     return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, cross_loss=cross_loss, accuracy=accuracy, optimizer=optimizer,
@@ -178,8 +178,8 @@ def build_projected(args):
 
 def define_projected_graph(args):
     """The notes page's graph, its tensors under the page's names: x, y, pred, cost, train_op, accuracy;
-    and, not on the page, global_step and summaries. Its cost is the guide's (docs/deviations.md);
-    images and logits name x and pred for the test set."""
+    and, not on the page, global_step, summaries, and images and logits: x and pred again, for the test
+    set. Its cost is the guide's cross_loss (docs/deviations.md)."""
     x, y, pred = build_projected(args)
     cost, accuracy, train_op, global_step, summaries = loss_and_optimizer(y, pred, args.learning_rate)
     return SimpleNamespace(x=x, y=y, pred=pred, cost=cost, train_op=train_op, accuracy=accuracy,

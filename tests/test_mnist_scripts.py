@@ -114,6 +114,26 @@ def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir)
     assert acc == pytest.approx(np.mean(whole.argmax(1) == mnist.test.labels.argmax(1)))
 
 
+@pytest.mark.parametrize("script, flags, names", [
+    (cls, [], "X_p y_p h cross_loss accuracy optimizer"),                          # guide Ⅲ
+    (cls, ["--variant", "projected"], "x y pred cost accuracy train_op"),          # the notes page
+    (bi, [], "X_p y_p h cross_loss accuracy optimizer"),                           # guide Ⅳ, Ⅴ
+])
+def test_each_graph_keeps_its_pages_names(tf, script, flags, names):
+    """The loops read the page's tensors by the page's names (attributes, not dictionary keys), each
+    what the page's name says: the placeholders, the logits, the loss, the accuracy, the Adam step."""
+    args = script.parse_args(flags)
+    g = (script.define_projected_graph if flags else script.define_graph)(args)
+    inputs, labels, logits, loss, accuracy, train = (getattr(g, n) for n in names.split())
+    assert inputs.op.type == labels.op.type == "Placeholder" and logits.shape.as_list() == [None, 10]
+    assert loss.op.name.startswith("loss/") and accuracy.op.name.startswith("accuracy/")
+    assert train.name.startswith("train/") and loss.shape.as_list() == accuracy.shape.as_list() == []
+    assert any(op.type.startswith("ApplyAdam") or op.type == "ResourceApplyAdam"
+               for op in tf.get_default_graph().get_operations())
+    if script is cls:     # what main evaluates the test set with: the same placeholder and logits
+        assert (g.images, g.logits) == (inputs, logits)
+
+
 def test_training_learns_the_tiny_pattern(mnist_dir, capsys):
     m = cls.main(cls.parse_args(["--data_dir", mnist_dir, "--epochs", "4", "--no_plot", "--batch_size", "20",
                                  "--learning_rate", "0.01", "--pixels", "unit"]))
