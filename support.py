@@ -24,6 +24,7 @@ import json
 import math
 import os
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -373,7 +374,8 @@ def check_finite(value, step, name="loss"):
 def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
     """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP print what
     happened (`Interrupted`, `Terminated`, `Hangup`, then `interrupted`, e.g. "; the checkpoint
-    resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129."""
+    resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129.
+    Output into a closed pipe saves too, quietly, and exits 141 (terminal_output)."""
     try:
         yield
     except Diverged as e:
@@ -385,6 +387,11 @@ def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
         if save is not None:
             save()
         raise SystemExit(status)
+    except BrokenPipeError:          # the output went into a pipe that was closed (`| head`): save quietly
+        output_closed()
+        if save is not None:
+            save()
+        raise SystemExit(PIPE_CLOSED)
 
 
 def write_failed(path, error, kept=None):
@@ -539,15 +546,17 @@ class Checkpoints(object):
 
     def __init__(self, args, model):
         self.args, self.model = args, model
-        self.saver = tf.train.Saver(max_to_keep=2) if args.save_path else None
+        # relative paths in the folder's `checkpoint` list, so that a moved or copied folder restores
+        self.saver = tf.train.Saver(max_to_keep=2, save_relative_paths=True) if args.save_path else None
 
     def restore(self, sess):
         if not self.args.restore:
             return
         folder = self.args.save_path
-        latest = tf.train.latest_checkpoint(folder)
-        if latest is None:
+        found = checkpoints_in(folder)
+        if not found:
             stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
+        latest = found[-1]
         try:
             with open(os.path.join(folder, "checkpoint.json")) as f:
                 saved = json.load(f)
@@ -570,9 +579,10 @@ class Checkpoints(object):
                 stop("the checkpoint %s was saved by another model (its variables differ from this run's); "
                      "give another --save_path" % latest)
             self.saver.restore(sess, latest)
-        except (tf.errors.OpError, ValueError) as e:
+        except (tf.errors.OpError, ValueError, IndexError) as e:
             stop("cannot read the checkpoint %s (%s): it is damaged; give another --save_path, or delete %s "
                  "to start over" % (latest, type(e).__name__, folder))
+        self.saver.recover_last_checkpoints(found)   # so that max_to_keep counts them too
         print("Restored %s" % latest)
 
     def save(self, sess, global_step):
@@ -595,9 +605,38 @@ class Checkpoints(object):
             if state is not None:
                 with open(state_file, "wb") as f:
                     f.write(state)
-            write_failed("%s-%d" % (prefix, global_step), e, kept=tf.train.latest_checkpoint(folder))
+            kept = checkpoints_in(folder)
+            write_failed("%s-%d" % (prefix, global_step), e, kept=kept[-1] if kept else None)
         Checkpoints.latest = path
         print("Saved checkpoint %s" % path)
+
+
+def checkpoints_in(folder):
+    """The checkpoint prefixes in folder, oldest first, newest last: those its `checkpoint` list names,
+    found by their file names in folder itself. (tf.train.Saver writes absolute paths into that list
+    unless told otherwise, as this project's did: after the folder is moved they name nothing, and in
+    a copy they name the original's files.) Without a list that names a file here: every model.ckpt-N
+    in folder, by N."""
+    listed, newest = [], []
+    try:
+        with open(os.path.join(folder, "checkpoint"), encoding="utf-8", errors="replace") as f:
+            for line in f:
+                match = re.match(r'\s*(all_model_checkpoint_paths|model_checkpoint_path):\s*"(.*)"\s*$', line)
+                if match:
+                    name = re.split(r"[\\/]", match.group(2))[-1]    # the name, wherever the folder was
+                    (newest if match.group(1) == "model_checkpoint_path" else listed).append(name)
+    except OSError:
+        pass
+    names = [n for n in listed if n not in newest] + newest
+    found = [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n + ".index"))]
+    if found:
+        return found
+    steps = []
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        match = re.match(r"(model\.ckpt-(\d+))\.index$", name)
+        if match:
+            steps.append((int(match.group(2)), os.path.join(folder, match.group(1))))
+    return [path for _, path in sorted(steps)]
 
 
 # ------------------------------------------------------------------------------------ progress
@@ -676,26 +715,60 @@ def run(main, parse_args):
     then main(args), with Ctrl-C, SIGTERM and SIGHUP ending the run as `Interrupted.` (exit 130),
     `Terminated.` (143) or `Hangup.` (129) wherever they come. Under IPython/Jupyter (%run) the
     notebook's own signal handlers are left alone."""
-    args = parse_args()
-    notebook = "IPython" in sys.modules
-    del RECEIVED[:]
-    if not notebook:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
-    load_tensorflow()
-    if not notebook:
-        for signum in STOPS:
-            signal.signal(signum, on_signal)
+    with terminal_output():
+        args = parse_args()
+        notebook = "IPython" in sys.modules
+        del RECEIVED[:]
+        if not notebook:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
+        load_tensorflow()
+        if not notebook:
+            for signum in STOPS:
+                signal.signal(signum, on_signal)
+        try:
+            main(args)
+        except (KeyboardInterrupt, Exception) as e:   # outside training's own handler: data, graph building
+            if isinstance(e, BrokenPipeError):
+                raise
+            if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
+                stop("out of memory (%s): lower the batch size or the model's size (see --help)"
+                     % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
+            if not RECEIVED:
+                raise                               # no signal: a real error, shown as it is
+            word, status = how_stopped(sys.exc_info()[1])
+            say("\n%s." % word)
+            sys.exit(status)
+
+
+# ------------------------------------------------------------------------------- the terminal
+PIPE_CLOSED = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 1   # 141: what a shell reports
+
+
+@contextlib.contextmanager
+def terminal_output():
+    """Around a command line. Text the console cannot encode (the help texts' Chinese and Roman
+    numerals on a cp1252 console) is written with "?" in its place instead of ending the run. Output
+    into a pipe that was closed (`| head -3`) ends the run quietly, exit status 141 as a shell reports a
+    broken pipe: standard output is pointed at the null device, so no later write or flush complains."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
-        main(args)
-    except (KeyboardInterrupt, Exception) as e:   # outside training's own handler: data, graph building
-        if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
-            stop("out of memory (%s): lower the batch size or the model's size (see --help)"
-                 % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
-        if not RECEIVED:
-            raise                               # no signal: a real error, shown as it is
-        word, status = how_stopped(sys.exc_info()[1])
-        say("\n%s." % word)
-        sys.exit(status)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()               # a pipe closed early shows here, not at the exit
+    except BrokenPipeError:
+        output_closed()
+        raise SystemExit(PIPE_CLOSED)
+
+
+def output_closed():
+    """Standard output went into a closed pipe: send the rest to the null device."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 # ------------------------------------------------------- the MNIST scripts (guide Ⅲ-Ⅴ, notes page)

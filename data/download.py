@@ -37,3 +37,16 @@ def fetch(url, out, timeout, report_every=0.1):
                                        if total else ""))
         flush(out)
     return done
+
+
+def new_file(folder, suffix):
+    """(fd, path) of a new, empty file in folder with a name no other has, open for writing, as
+    tempfile.mkstemp makes one but with the mode any file gets (0666 less the user's umask, as
+    open() gives): mkstemp's 0600 would keep a class from reading the data its teacher downloaded
+    into a shared --data_dir, once the file is renamed into place."""
+    while True:
+        path = os.path.join(folder, "tmp%s%s" % (os.urandom(6).hex(), suffix))
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
+        except FileExistsError:
+            continue

@@ -20,11 +20,10 @@ import gzip
 import hashlib
 import os
 import sys
-import tempfile
 
 import numpy as np
 
-from .download import WriteFailed, fetch as _fetch
+from .download import WriteFailed, fetch as _fetch, new_file
 
 FILES = {  # name -> SHA-256 of the uncompressed file (the same whichever mirror gzipped it)
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -109,6 +108,8 @@ def _read_idx(path, magic, ndim):
     try:
         with opener(path, "rb") as f:
             data = f.read()
+    except PermissionError as e:           # the file is fine, this user may not read it
+        raise MnistDataError(unreadable(path, e))
     except (OSError, EOFError) as e:
         raise MnistDataError("%s cannot be read (%s); delete it and download it again" % (path, e))
     name = os.path.basename(path)
@@ -167,6 +168,8 @@ def _from_npz(path, one_hot):
             arrays = {k: f[k] for k in ("x_train", "y_train", "x_test", "y_test")}
     except KeyError as e:
         raise MnistDataError("%s has no array %s: expected x_train, y_train, x_test, y_test" % (path, e))
+    except PermissionError as e:
+        raise MnistDataError(unreadable(path, e))
     except (OSError, ValueError) as e:
         raise MnistDataError("%s is not a readable .npz file (%s)" % (path, e))
     for split in ("train", "test"):
@@ -177,9 +180,22 @@ def _from_npz(path, one_hot):
             arrays["x_test"][..., np.newaxis], _labels(arrays["y_test"], one_hot, 10, path))
 
 
+def unreadable(path, error):
+    """The one line for a data file this user may not read (made by another user, mode 0600)."""
+    return ("cannot read %s: %s; its owner can make it readable (chmod a+r), or use a copy of your own"
+            % (path, error.strerror or error))
+
+
+def _open_csv(path):
+    try:
+        return open(path)
+    except OSError as e:
+        raise MnistDataError(unreadable(path, e))
+
+
 def _from_kaggle_csv(path, one_hot):
     """Kaggle's train.csv: header `label,pixel0,...,pixel783`, then one image per line (no pandas)."""
-    with open(path) as f:
+    with _open_csv(path) as f:
         header = f.readline().strip().split(",")
         if len(header) != 785 or header[0] != "label":
             raise MnistDataError("%s: expected a header `label,pixel0,...,pixel783` (785 columns), got %d "
@@ -233,7 +249,7 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
     for mirror in mirrors or MIRRORS:
         try:
             os.makedirs(train_dir, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(suffix=".gz.part", dir=train_dir)
+            fd, tmp = new_file(train_dir, ".gz.part")
         except OSError as e:
             raise MnistDataError("MNIST is not in %s and cannot be downloaded there (%s): put the four files "
                                  "%s there, or give --data_dir a folder you can write to"

@@ -14,11 +14,10 @@ import collections
 import hashlib
 import os
 import tarfile
-import tempfile
 
 import numpy as np
 
-from .download import WriteFailed, fetch as _fetch
+from .download import WriteFailed, fetch as _fetch, new_file
 
 SPLITS = ("ptb.train.txt", "ptb.valid.txt", "ptb.test.txt")
 MD5 = {  # of the files in simple-examples/data/ (the same files torchtext and others check)
@@ -39,8 +38,12 @@ class PTBDataError(ValueError):
 
 
 def _read_words(filename):
-    with open(filename, "rb") as f:
-        raw = f.read()
+    try:
+        with open(filename, "rb") as f:
+            raw = f.read()
+    except OSError as e:     # made by another user with mode 0600, say: one line, not a traceback
+        raise PTBDataError("cannot read %s: %s; its owner can make it readable (chmod a+r), or use a copy "
+                           "of your own" % (filename, e.strerror or e))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -184,7 +187,7 @@ def maybe_download(data_path, mirrors=None, timeout=60):
     for url in mirrors or MIRRORS:
         try:
             os.makedirs(data_path, exist_ok=True)
-            fd, archive = tempfile.mkstemp(suffix=".tgz.part", dir=data_path)
+            fd, archive = new_file(data_path, ".tgz.part")
         except OSError as e:
             raise PTBDataError("PTB is not in %s and cannot be downloaded there (%s): put %s there, or give "
                                "--data_path a folder you can write to"
@@ -226,7 +229,7 @@ def _extract_splits(archive, data_path):
         written = []
         try:
             for name in SPLITS:
-                fd, tmp = tempfile.mkstemp(suffix=".part", dir=data_path)
+                fd, tmp = new_file(data_path, ".part")
                 written.append(tmp)
                 with os.fdopen(fd, "wb") as out:
                     try:

@@ -42,8 +42,9 @@ def parse_keras(p, argv, page_values=None):
 
 def run_keras(main, parse_args, lr_flag):
     """A keras3/ script's command line: the flags first (a bad one exits 2 at once), then Keras."""
-    args = parse_args()
-    try:
-        main(args, load_keras())
-    except support.Diverged as e:
-        support.stop("%s; lower the learning rate (%s)" % (e, lr_flag))
+    with support.terminal_output():     # a closed pipe, a console that cannot encode the text
+        args = parse_args()
+        try:
+            main(args, load_keras())
+        except support.Diverged as e:
+            support.stop("%s; lower the learning rate (%s)" % (e, lr_flag))

@@ -62,9 +62,10 @@ def checked_checkpoint(folder, model):
 
     import support
     import tensorflow as tf
-    latest = tf.train.latest_checkpoint(folder)
-    if latest is None:
+    found = support.checkpoints_in(folder)     # found in folder itself, wherever it was saved
+    if not found:
         support.stop("no checkpoint in %s: save one with ../%s --save_path %s" % (folder, model["script"], folder))
+    latest = found[-1]
     try:
         with open(os.path.join(folder, "checkpoint.json")) as f:
             saved = json.load(f)
@@ -79,6 +80,9 @@ def checked_checkpoint(folder, model):
                         ", ".join("%s %s" % (k, model[k]) for k in differ),
                         " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))))
     try:
-        return checkpoint_variables(latest)
-    except (tf.errors.OpError, ValueError) as e:
-        support.stop("cannot read the checkpoint %s (%s)" % (latest, type(e).__name__))
+        variables = checkpoint_variables(latest)
+    except (tf.errors.OpError, ValueError, IndexError, OSError) as e:   # IndexError: a data file cut short
+        support.stop("cannot read the checkpoint %s (%s): it is damaged; save it again with ../%s --save_path %s"
+                     % (latest, type(e).__name__, model["script"], folder))
+    print("Restored %s" % latest)
+    return variables

@@ -2,6 +2,7 @@
 import gzip
 import hashlib
 import os
+import stat
 
 import numpy as np
 import pytest
@@ -177,9 +178,14 @@ def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch,
     monkeypatch.setattr(input_data, "FILES", sums)
     monkeypatch.setattr(input_data, "MIRRORS", [file_mirror(tmp_path / "absent"), file_mirror(bad),
                                                 file_mirror(good)])
-    m = input_data.read_data_sets(str(target), validation_size=0)
+    umask = os.umask(0o022)       # a teacher's usual umask: the class may read what is downloaded
+    try:
+        m = input_data.read_data_sets(str(target), validation_size=0)
+    finally:
+        os.umask(umask)
     np.testing.assert_array_equal(m.train.labels, arrays[1])
     assert sorted(os.listdir(target)) == sorted(n + ".gz" for n in NAMES)   # no temporary left over
+    assert {oct(stat.S_IMODE(os.stat(target / (n + ".gz")).st_mode)) for n in NAMES} == {"0o644"}
     out = capsys.readouterr().out             # what it fetches, from where, and what it verified
     assert "Downloading %strain-images-idx3-ubyte.gz" % file_mirror(bad) in out
     assert "failed (SHA-256 mismatch); trying the next mirror" in out
@@ -223,3 +229,34 @@ def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch
     with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
         input_data.read_data_sets(str(tmp_path / "mnist"))
     assert os.listdir(tmp_path / "mnist") == []
+
+
+@pytest.mark.parametrize("layout", ["idx", "csv", "npz"])
+def test_a_data_file_this_user_may_not_read_is_one_line(tmp_path, monkeypatch, layout):
+    """Made by another user with mode 0600 (as downloads were before): the file and the cause. (The
+    tests may run as root, whom no mode stops: the refusal is the operating system's, simulated.)"""
+    if layout == "idx":
+        write_idx(str(tmp_path))
+        path = str(tmp_path / "train-images-idx3-ubyte.gz")
+    elif layout == "csv":
+        path = str(tmp_path / "train.csv")
+        with open(path, "w") as f:
+            f.write("label," + ",".join("pixel%d" % i for i in range(784)) + "\n")
+    else:
+        path = str(tmp_path / "mnist.npz")
+        np.savez(path, x_train=np.zeros((2, 28, 28), np.uint8), y_train=np.zeros(2, np.uint8),
+                 x_test=np.zeros((1, 28, 28), np.uint8), y_test=np.zeros(1, np.uint8))
+    real_open, real_gzip, real_load = open, gzip.open, np.load
+
+    def refuse(opener):
+        def opened(name, *args, **kwargs):
+            if str(name) == path:
+                raise PermissionError(13, "Permission denied", path)
+            return opener(name, *args, **kwargs)
+        return opened
+    monkeypatch.setattr(input_data, "open", refuse(real_open), raising=False)
+    monkeypatch.setattr(input_data.gzip, "open", refuse(real_gzip))
+    monkeypatch.setattr(input_data.np, "load", refuse(real_load))
+    with pytest.raises(MnistDataError) as e:
+        input_data.read_data_sets(str(tmp_path), validation_size=0, download=False)
+    assert str(e.value).startswith("cannot read %s: Permission denied; " % path) and "chmod a+r" in str(e.value)

@@ -7,6 +7,7 @@ over a few training steps; and each --from_tf1 script evaluates a checkpoint the
 to the same test figure, or refuses another model's in one line."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -43,6 +44,12 @@ def checks(tmp_path_factory):
     requests.append(["bilstm_mnist", ["--data_dir", mnist, "--from_tf1", requests[0][1][-1]]])
     requests.append(["lstm_mnist_classify", ["--data_dir", mnist, "--hidden_units1", "20", "--from_tf1",
                                              requests[0][1][-1]]])
+    # a copy whose data file was cut short (a copy broken off half-way): refused in one line
+    damaged = tmp / "damaged"
+    shutil.copytree(requests[3][1][-1], damaged)
+    for data in damaged.glob("model.ckpt-*.data-*"):
+        data.write_bytes(data.read_bytes()[:len(data.read_bytes()) // 2])
+    requests.append(["ptb_language_model", ["--model", "test", "--data_path", corpus, "--from_tf1", str(damaged)]])
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "keras3_checks.py"), json.dumps(requests)],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -71,9 +78,12 @@ def test_from_tf1_gives_the_tf1_scripts_test_figures(checks):
 
 def test_from_tf1_refuses_another_models_checkpoint_in_one_line(checks):
     results, _, requests = checks
-    (code, err), (code2, err2) = [results["from_tf1 %s %s" % (n, " ".join(a))] for n, a in requests[-2:]]
+    (code, err), (code2, err2), (code3, err3) = [results["from_tf1 %s %s" % (n, " ".join(a))]
+                                                 for n, a in requests[-3:]]
     assert code == 2 and err.count("\n") == 1 and "was saved by lstm_mnist_classify.py, not bilstm_mnist.py" in err
     assert code2 == 2 and "was saved with --hidden_units1 30 (this run: --hidden_units1 20)" in err2
+    assert code3 == 2 and err3.count("\n") == 1 and err3.startswith("error: cannot read the checkpoint ")
+    assert "damaged" in err3 and "Traceback" not in err3       # before: IndexError, Read less bytes than requested
 
 
 def test_the_keras3_ptb_configs_are_the_tf1_scripts():

@@ -105,6 +105,56 @@ def test_a_damaged_checkpoint_is_one_line(mnist_dir, tmp_path, capsys):
     assert e.value.code == 2 and "cannot read the checkpoint" in line and "damaged" in line
 
 
+def test_a_moved_checkpoint_folder_restores_from_itself(mnist_dir, tmp_path, capsys):
+    """`mv ckpt run1`, or a folder saved by the previous version (absolute paths in its `checkpoint`
+    list, as TF1's Saver wrote them): --restore finds the checkpoint in the folder it is given, names
+    the files it read, and later saves list relative names (the next move is harmless too)."""
+    ckpt = tmp_path / "ckpt"
+    flags = ["--data_dir", mnist_dir, "--no_plot", "--batch_size", "20"]
+    cls.main(cls.parse_args(flags + ["--max_steps", "2", "--save_path", str(ckpt)]))
+    assert 'model_checkpoint_path: "model.ckpt-2"' in (ckpt / "checkpoint").read_text()
+    (ckpt / "checkpoint").write_text('model_checkpoint_path: "%s/model.ckpt-2"\n'          # as written before
+                                     'all_model_checkpoint_paths: "%s/model.ckpt-2"\n' % (ckpt, ckpt))
+    os.rename(ckpt, tmp_path / "run1")
+    capsys.readouterr()
+    m = cls.main(cls.parse_args(flags + ["--max_steps", "3", "--save_path", str(tmp_path / "run1"), "--restore"]))
+    out = capsys.readouterr().out
+    assert "Restored %s" % (tmp_path / "run1" / "model.ckpt-2") in out and m["steps"] == 3
+    assert 'model_checkpoint_path: "model.ckpt-3"' in (tmp_path / "run1" / "checkpoint").read_text()
+
+
+def test_a_copied_folder_restores_the_copy_not_the_original(mnist_dir, tmp_path, capsys):
+    """A copy whose list still names the original's files (absolute paths), the original intact beside
+    it and the copy's data file cut short: the copy is what --restore reads, and refuses, never the
+    original in silence."""
+    import shutil
+    original, copy = tmp_path / "ckpt", tmp_path / "copy"
+    flags = ["--data_dir", mnist_dir, "--no_plot", "--batch_size", "20"]
+    cls.main(cls.parse_args(flags + ["--max_steps", "2", "--save_path", str(original)]))
+    (original / "checkpoint").write_text('model_checkpoint_path: "%s/model.ckpt-2"\n' % original)
+    shutil.copytree(original, copy)
+    for data in copy.glob("model.ckpt-2.data-*"):
+        data.write_bytes(data.read_bytes()[:len(data.read_bytes()) // 2])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(flags + ["--save_path", str(copy), "--restore"]))
+    line = one_error_line(capsys)
+    assert e.value.code == 2 and "cannot read the checkpoint %s" % (copy / "model.ckpt-2") in line and "damaged" in line
+
+
+def test_checkpoints_in_reads_the_folders_own_files(tmp_path):
+    """Names from the list, oldest first, found in the folder itself (a Windows path too); without a
+    list that names a file here, every model.ckpt-N by N."""
+    for n in (3, 10, 20):
+        (tmp_path / ("model.ckpt-%d.index" % n)).write_bytes(b"")
+    assert support.checkpoints_in(str(tmp_path)) == [str(tmp_path / ("model.ckpt-%d" % n)) for n in (3, 10, 20)]
+    (tmp_path / "checkpoint").write_text('model_checkpoint_path: "C:\\\\Users\\\\me\\\\ck\\\\model.ckpt-10"\n'
+                                         'all_model_checkpoint_paths: "/elsewhere/model.ckpt-3"\n'
+                                         'all_model_checkpoint_paths: "C:\\\\Users\\\\me\\\\ck\\\\model.ckpt-10"\n')
+    assert support.checkpoints_in(str(tmp_path)) == [str(tmp_path / "model.ckpt-3"), str(tmp_path / "model.ckpt-10")]
+    assert support.checkpoints_in(str(tmp_path / "absent")) == []
+
+
 # ---------------------------------------------------------------------------------- Ctrl-C
 def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeypatch, capsys):
     """A real SIGINT in epoch 3 (in this process: Python's own Ctrl-C, as in a notebook)."""
@@ -156,6 +206,29 @@ def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_
                              str(ckpt), "--restore", "--max_steps", str(step + 1)]))
     out = capsys.readouterr().out
     assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
+
+
+def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(mnist_dir, tmp_path):
+    """`python lstm_mnist_classify.py ... | head`: the reader goes away in epoch 3. The run saves the
+    current step, as Ctrl-C would, and ends with a broken pipe's exit status, 141, and no traceback."""
+    ckpt = tmp_path / "ckpt"
+    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
+                          "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    try:
+        for line in p.stdout:
+            if line.startswith("epoch: 3"):
+                p.stdout.close()           # as `head` does once it has its lines
+                break
+        err = p.stderr.read()
+        p.wait(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 141 and err == "", err
+    saved = support.checkpoints_in(str(ckpt))
+    assert saved and int(saved[-1].rsplit("-", 1)[1]) >= 20      # in epoch 3: 2 epochs of 10 steps done
 
 
 def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys):

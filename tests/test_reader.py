@@ -2,6 +2,7 @@
 import hashlib
 import io
 import os
+import stat
 import tarfile
 
 import numpy as np
@@ -130,9 +131,14 @@ def test_download_extracts_only_the_three_verified_files(tmp_path, monkeypatch, 
     monkeypatch.setattr(reader, "MIRRORS", ["file://" + str(tmp_path / "bad.tgz"),
                                             "file://" + str(tmp_path / "good.tgz")])
     target = tmp_path / "ptb"
-    train, valid, test, size = reader.ptb_raw_data(str(target))
+    umask = os.umask(0o022)       # a teacher's usual umask: the class may read what is extracted
+    try:
+        train, valid, test, size = reader.ptb_raw_data(str(target))
+    finally:
+        os.umask(umask)
     assert size == 3 and len(train) == 3
     assert sorted(os.listdir(target)) == sorted(files)        # nothing else, no temporary left
+    assert {oct(stat.S_IMODE(os.stat(target / n).st_mode)) for n in files} == {"0o644"}
     assert not (tmp_path / "evil.txt").exists()
     assert (target / "ptb.test.txt").read_text() == "b\n"
     out = capsys.readouterr().out
@@ -173,3 +179,19 @@ def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch
     with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
         reader.ptb_raw_data(str(tmp_path / "ptb"))
     assert os.listdir(tmp_path / "ptb") == []
+
+
+def test_a_split_this_user_may_not_read_is_one_line(tmp_path, monkeypatch):
+    """Made by another user with mode 0600: the file and the cause (simulated: root reads any mode)."""
+    write_ptb(tmp_path, train="a b c\n", valid="a b\n", test="b c\n")
+    path = os.path.join(str(tmp_path), "ptb.valid.txt")
+    real_open = open
+
+    def opened(name, *args, **kwargs):
+        if str(name) == path:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(name, *args, **kwargs)
+    monkeypatch.setattr(reader, "open", opened, raising=False)
+    with pytest.raises(reader.PTBDataError) as e:
+        reader.ptb_raw_data(str(tmp_path), download=False)
+    assert str(e.value).startswith("cannot read %s: Permission denied; " % path) and "chmod a+r" in str(e.value)

@@ -168,3 +168,53 @@ def test_sin_examples_too_few_for_one_batch(no_tensorflow):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     line, = [l for l in r.stderr.splitlines() if "error:" in l]
     assert "no batch of --batch_size 128" in line and "raise --train_examples" in line
+
+
+SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
+           "ptb_language_model.py"]
+
+
+def test_help_on_a_console_that_cannot_encode_it(no_tensorflow):
+    """--help on a Western Windows code page (cp1252): the pages' Chinese and Roman numerals are written
+    as "?", every script and every keras3/ script exits 0 (before: UnicodeEncodeError). One process."""
+    scripts = SCRIPTS + [os.path.join("keras3", s) for s in SCRIPTS]
+    code = ("import os, runpy, sys\n"
+            "for script in %r:\n"
+            "    sys.argv = [script, '--help']\n"
+            "    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))   # as `python script` does\n"
+            "    try:\n"
+            "        runpy.run_path(script, run_name='__main__')\n"
+            "    except SystemExit as e:\n"
+            "        print('exit', script, e.code)\n" % scripts)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=120,
+                       env=dict(os.environ, PYTHONIOENCODING="cp1252", **no_tensorflow))
+    out = r.stdout.decode("cp1252")
+    assert r.returncode == 0 and r.stderr == b"", r.stderr.decode("cp1252", "replace")
+    assert [l for l in out.splitlines() if l.startswith("exit ")] == ["exit %s 0" % s for s in scripts]
+    assert "the LSTM guide's ?" in out and "usage: ptb_language_model.py" in out
+
+
+@pytest.mark.parametrize("script", ["lstm_mnist_classify.py", os.path.join("keras3", "bilstm_mnist.py")])
+def test_output_into_a_closed_pipe_ends_quietly(script, no_tensorflow):
+    """The reader of the pipe is gone before the script writes (`| head` that has its lines), the output
+    buffered as usual: exit 141, a broken pipe's status, and nothing on stderr (before: Python's
+    "Exception ignored ... BrokenPipeError" and exit 120)."""
+    read, write = os.pipe()
+    os.close(read)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    try:
+        r = subprocess.run([sys.executable, os.path.join(ROOT, script), "--help"], stdout=write,
+                           stderr=subprocess.PIPE, cwd=ROOT, timeout=60, env=dict(env, **no_tensorflow))
+    finally:
+        os.close(write)
+    assert (r.returncode, r.stderr) == (141, b"")
+
+
+def test_a_closed_pipe_during_training_saves_then_exits_141(monkeypatch):
+    """In training the same as Ctrl-C: the checkpoint is saved (quietly: nobody reads), exit 141."""
+    saved = []
+    monkeypatch.setattr(support, "output_closed", lambda: None)    # this process's stdout stays as it is
+    with pytest.raises(SystemExit) as e:
+        with support.training_guard("--lr", "ckpt", save=lambda: saved.append(True)):
+            raise BrokenPipeError(32, "Broken pipe")
+    assert e.value.code == 141 and saved == [True]
