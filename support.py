@@ -20,6 +20,7 @@ Not here: the fused LSTM kernels (fused_lstm.py), the keras3/ scripts' command l
 """
 import argparse
 import contextlib
+import errno
 import json
 import math
 import os
@@ -375,7 +376,8 @@ def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
     """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP print what
     happened (`Interrupted`, `Terminated`, `Hangup`, then `interrupted`, e.g. "; the checkpoint
     resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129.
-    Output into a closed pipe saves too, quietly, and exits 141 (terminal_output)."""
+    Output that cannot be written saves too, quietly: into a closed pipe it exits 141 (terminal_output),
+    on a full disk it is write_failed's one line."""
     try:
         yield
     except Diverged as e:
@@ -387,11 +389,15 @@ def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
         if save is not None:
             save()
         raise SystemExit(status)
-    except BrokenPipeError:          # the output went into a pipe that was closed (`| head`): save quietly
+    except OSError as e:     # a print failed: a pipe that was closed (`| head`), `> log.txt` on a full disk
+        if not isinstance(e, BrokenPipeError) and not stdout_failed(e):
+            raise
         output_closed()
         if save is not None:
-            save()
-        raise SystemExit(PIPE_CLOSED)
+            save()           # quietly: nobody reads
+        if isinstance(e, BrokenPipeError):
+            raise SystemExit(PIPE_CLOSED)
+        write_failed("the standard output", e)
 
 
 def write_failed(path, error, kept=None):
@@ -757,14 +763,33 @@ def terminal_output():
         try:
             yield
         finally:
-            sys.stdout.flush()               # a pipe closed early shows here, not at the exit
+            if sys.stdout is not None:       # None: started with standard output closed (`>&-`)
+                sys.stdout.flush()           # a pipe closed early shows here, not at the exit
     except BrokenPipeError:
         output_closed()
         raise SystemExit(PIPE_CLOSED)
+    except OSError as e:                     # `> out.txt` on a full disk: one line, if that is the cause
+        if not stdout_failed(e):
+            raise
+        output_closed()
+        write_failed("the standard output", e)
+
+
+def stdout_failed(error):
+    """Whether error is standard output's (a closed pipe, a full disk under `> file`): what it holds
+    fails again when flushed; or, unbuffered, a write error that names no file (the files this project
+    writes, downloads and checkpoints report theirs through write_failed, TensorFlow's as its own)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return getattr(error, "filename", None) is None and error.errno in (
+        errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
 def output_closed():
-    """Standard output went into a closed pipe: send the rest to the null device."""
+    """Standard output cannot be written: send the rest to the null device."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):

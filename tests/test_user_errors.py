@@ -210,11 +210,32 @@ def test_output_into_a_closed_pipe_ends_quietly(script, no_tensorflow):
     assert (r.returncode, r.stderr) == (141, b"")
 
 
-def test_a_closed_pipe_during_training_saves_then_exits_141(monkeypatch):
-    """In training the same as Ctrl-C: the checkpoint is saved (quietly: nobody reads), exit 141."""
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+def test_output_to_a_full_disk_is_one_line(no_tensorflow):
+    """`python script.py --help > out.txt` on a full disk (/dev/full), the output buffered as usual."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "ptb_language_model.py"), "--help"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60, env=dict(env, **no_tensorflow))
+    assert (r.returncode, r.stderr) == (2, "error: cannot write the standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize("error, status, line", [
+    (BrokenPipeError(32, "Broken pipe"), 141, ""),
+    (OSError(28, "No space left on device"), 2,
+     "error: cannot write the standard output: No space left on device; the trained model is saved: ck/model.ckpt-3\n"),
+])
+def test_output_that_fails_during_training_saves_first(error, status, line, monkeypatch, capsys):
+    """In training as Ctrl-C: the checkpoint is saved (quietly: nobody reads), then a closed pipe exits
+    141 and a full disk is one line that names the saved checkpoint."""
     saved = []
+
+    def save():
+        saved.append(True)
+        support.Checkpoints.latest = "ck/model.ckpt-3"
     monkeypatch.setattr(support, "output_closed", lambda: None)    # this process's stdout stays as it is
+    monkeypatch.setattr(support.Checkpoints, "latest", None)
     with pytest.raises(SystemExit) as e:
-        with support.training_guard("--lr", "ckpt", save=lambda: saved.append(True)):
-            raise BrokenPipeError(32, "Broken pipe")
-    assert e.value.code == 141 and saved == [True]
+        with support.training_guard("--lr", "ck", save=save):
+            raise error
+    assert e.value.code == status and saved == [True] and capsys.readouterr().err == line
