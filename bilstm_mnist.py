@@ -12,9 +12,8 @@ import os
 import time
 from types import SimpleNamespace
 
+import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
-
-import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
@@ -202,7 +201,8 @@ def parse_args(argv=None):
                    help="Adam's learning rate (guide: 0.001)")
     support.add_mnist_data_dir(p, HERE)
     p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--max_steps", type=positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy, the graph, the reader)",
                           logdir_help="write TensorBoard events (graph, loss, accuracy) here",
                           plot_default=None, checkpoints=True,

@@ -12,9 +12,8 @@ import os
 import sys
 import time
 
+import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
-
-import support
 from support import tf   # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
@@ -281,7 +280,7 @@ def parse_args(argv=None):
                    help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
     p.add_argument("--steps", type=support.positive_int, help="training steps (page: 200; rnn page: 60)")
     p.add_argument("--max_steps", type=support.positive_int,
-                   help="stop after this many training steps in total")
+                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
                           logdir_help="write TensorBoard events (graph and the `cost` scalar) here",
                           plot_default=os.path.join("outputs", "lstm_regression.png"),

@@ -14,9 +14,8 @@ import os
 import time
 from types import SimpleNamespace
 
+import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
-
-import support
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
@@ -356,7 +355,8 @@ def parse_args(argv=None):
     p.add_argument("--dense_input", choices=["window", "sequence"], default="window",
                    help="dense only. window: as the TFLearn page, each window is ONE time step of "
                         "TIME_STEPS features; sequence: TIME_STEPS time steps of one value")
-    p.add_argument("--max_steps", type=positive_int, help="stop after this many training steps in total")
+    p.add_argument("--max_steps", type=positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
                           logdir_help="write TensorBoard events (graph, training loss, test loss) here",
                           plot_default=None,

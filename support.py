@@ -32,7 +32,24 @@ import tempfile
 import time
 import warnings
 
-import numpy as np
+TENSORFLOW_PYTHONS = ((3, 10), (3, 13))    # the Pythons TensorFlow 2.21 has wheels for
+
+
+def not_installed(package):
+    """What to do when package is missing; on a Python TensorFlow 2.21 has no wheel for, that first."""
+    low, high = TENSORFLOW_PYTHONS
+    if low <= tuple(sys.version_info[:2]) <= high:
+        return "%s is not installed: pip install -r requirements.txt" % package
+    return ("%s is not installed, and this Python (%d.%d) has no TensorFlow 2.21: it is made for Python "
+            "%d.%d-%d.%d. Make a Python 3.12 or 3.13 environment beside this one (README: Quick start), then "
+            "pip install -r requirements.txt in it" % ((package,) + tuple(sys.version_info[:2]) + low + high))
+
+
+try:
+    import numpy as np
+except ImportError:                  # nothing installed yet: what to do, not a traceback
+    print("error: " + not_installed("numpy"), file=sys.stderr)
+    sys.exit(2)
 
 
 # ------------------------------------------------------------------------------------- flag types
@@ -72,25 +89,42 @@ def seed_value(text):
 
 
 # ------------------------------------------------------------------------ the flags every script has
+PAGE_VALUE = re.compile(r"\((default|page|pages|rnn page|guide|guide [ⅠⅡ]|both pages|all pages|tutorial)[: ]")
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Each flag's default said once: "(default: X)" is added unless the help names it already, as the
+    page's value ("(guide: 50)", "(page: 20; rnn page: 10)") or in its own words ("(default: ...)"),
+    or there is none to name (an on/off switch; a flag whose help says what happens without it)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if action.default in (None, False) or PAGE_VALUE.search(text):
+            return text
+        return super(HelpFormatter, self)._get_help_string(action)
+
+
 def parser(description):
-    """An argument parser whose --help shows every flag's default."""
-    return argparse.ArgumentParser(description=description,
-                                   formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    """An argument parser whose --help shows every flag's default, once."""
+    return argparse.ArgumentParser(description=description, formatter_class=HelpFormatter,
+                                   epilog="A value in brackets such as (guide: 50) is the flag's default: "
+                                          "that page's value.")
 
 
 def add_run_flags(p, seed_help, logdir_help, plot_default, plot_help,
                   show_help="also open the figure in a window at the end", checkpoints=False):
     """--seed, --logdir, --plot, --show, --no_plot, [--save_path, --restore], --cpu, --metrics_json."""
     p.add_argument("--seed", type=seed_value, default=1, help=seed_help)
-    p.add_argument("--logdir", help=logdir_help)
+    p.add_argument("--logdir", help=logdir_help + " (default: no TensorBoard events)")
     p.add_argument("--plot", default=plot_default, help=plot_help)
     p.add_argument("--show", action="store_true", help=show_help)
     p.add_argument("--no_plot", action="store_true", help="do not plot at all")
     if checkpoints:
-        p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C")
+        p.add_argument("--save_path", help="checkpoint directory: saved after every epoch and on Ctrl-C "
+                                           "(default: no checkpoint)")
         p.add_argument("--restore", action="store_true", help="resume from the checkpoint in --save_path")
     p.add_argument("--cpu", action="store_true", help="hide any GPU and run on the CPU")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path (default: none)")
 
 
 def parse(p, argv):
@@ -248,8 +282,11 @@ def check_memory(p, args, estimate, flags):
 
 
 def check_keras2(p):
-    """The TF1 cells need Keras 2: the tf-keras package of TensorFlow's own minor version."""
+    """TensorFlow, and the Keras 2 its TF1 cells need: the tf-keras package of TensorFlow's own minor
+    version. What is missing is named, and on a Python TensorFlow 2.21 has no wheel for, what to do."""
     from importlib import metadata, util
+    if util.find_spec("tensorflow") is None:
+        p.error(not_installed("TensorFlow"))
     if util.find_spec("tf_keras") is None:
         p.error("tf-keras is not installed and the TF1 RNN cells need it: pip install -r requirements.txt")
     try:

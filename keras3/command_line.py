@@ -22,7 +22,7 @@ def add_keras_flags(p, from_tf1=None):
     """The keras3/ scripts' own flags: --seed, --metrics_json and, where a TF1 script saves checkpoints,
     --from_tf1 DIR (from_tf1: that script's name)."""
     p.add_argument("--seed", type=support.seed_value, default=1, help="random seed (Python, numpy, Keras)")
-    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path")
+    p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path (default: none)")
     if from_tf1:
         p.add_argument("--from_tf1", metavar="DIR", help="evaluate the checkpoint ../%s --save_path DIR saved, "
                                                           "instead of training" % from_tf1)

@@ -12,11 +12,10 @@ import os
 import sys
 import time
 
-import numpy as np
-
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import support             # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import numpy as np         # noqa: E402  (after support: it says what to install)
 import command_line        # noqa: E402  (keras3/: their flags and start)
 import tf1_weights         # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 
@@ -115,7 +114,7 @@ def parse_args(argv=None):
     p.add_argument("--n_hidden_units", type=support.positive_int, default=n_hidden_units)
     p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"))
     p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE)
-    p.add_argument("--max_steps", type=support.positive_int)
+    p.add_argument("--max_steps", type=support.positive_int, help="(default: no limit)")
     command_line.add_keras_flags(p, from_tf1="lstm_mnist_classify.py")
     args = command_line.parse_keras(p, argv)
     args.pixels = args.pixels or ("raw" if args.variant == "stacked" else "unit")

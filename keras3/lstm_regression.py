@@ -11,10 +11,9 @@ import os
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
 
 TIME_STEPS, BATCH_SIZE, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, LR, STEPS = 20, 50, 1, 1, 10, 0.006, 200
@@ -103,7 +102,7 @@ def parse_args(argv=None):
                        ("steps", "training steps")]:
         p.add_argument("--" + flag, type=support.positive_int, help="%s (default: the page's)" % text)
     p.add_argument("--lr", type=support.positive_float, help="LR, Adam's learning rate (default: the page's)")
-    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps")
+    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps (default: the page's --steps)")
     command_line.add_keras_flags(p)
     return command_line.parse_keras(p, argv, lambda args: PAGE_DEFAULTS[args.cell])
 

@@ -11,10 +11,9 @@ import os
 import sys
 import time
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
 
 VARIANTS = {   # the pages' values, as ../lstm_sin_predict.py has them

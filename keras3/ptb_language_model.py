@@ -14,11 +14,10 @@ import os
 import sys
 import time
 
-import numpy as np
-
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, HERE)
 import support                      # noqa: E402  (flags, errors, metrics; no TensorFlow)
+import numpy as np                  # noqa: E402  (after support: it says what to install)
 import command_line                 # noqa: E402  (keras3/: their flags and start)
 import tf1_weights                  # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 from data import reader             # noqa: E402

@@ -108,7 +108,19 @@ def test_keras2_check_names_what_to_install(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         support.check_keras2(p)
     assert "tf-keras is not installed" in capsys.readouterr().err
-    monkeypatch.setattr(util, "find_spec", real_find)
+    # no TensorFlow at all: it is named, and on a Python TensorFlow 2.21 has no wheel for, what to do
+    monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name in ("tensorflow", "tf_keras")
+                        else real_find(name, *a))
+    with pytest.raises(SystemExit):
+        support.check_keras2(p)
+    assert capsys.readouterr().err.endswith("error: TensorFlow is not installed: pip install -r requirements.txt\n")
+    monkeypatch.setattr(sys, "version_info", (3, 14, 0, "final", 0))
+    with pytest.raises(SystemExit):
+        support.check_keras2(p)
+    err = capsys.readouterr().err
+    assert "error: TensorFlow is not installed, and this Python (3.14) has no TensorFlow 2.21: it is made for " \
+           "Python 3.10-3.13. Make a Python 3.12 or 3.13 environment" in err and err.count("\n") == 2   # usage + 1
+    monkeypatch.undo()
     assert support.check_keras2(p) is None                   # this machine's set-up passes
     assert importlib.util.find_spec("tf_keras") is not None
 
@@ -239,3 +251,39 @@ def test_output_that_fails_during_training_saves_first(error, status, line, monk
         with support.training_guard("--lr", "ck", save=save):
             raise error
     assert e.value.code == status and saved == [True] and capsys.readouterr().err == line
+
+
+@pytest.mark.parametrize("script", SCRIPTS + [os.path.join("keras3", s) for s in SCRIPTS])
+def test_help_says_each_default_once(script, monkeypatch, capsys):
+    """The first thing a newcomer reads: no "(default: None)" or "(default: False)", no flag whose
+    default is said twice ("(guide: 50) (default: 50)"), and a page's value in brackets is the default."""
+    import importlib.util
+    import re
+    monkeypatch.syspath_prepend(os.path.dirname(os.path.join(ROOT, script)))
+    spec = importlib.util.spec_from_file_location("help_" + script.replace(os.sep, "_")[:-3], os.path.join(ROOT, script))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv("COLUMNS", "100000")                  # one line per flag
+    with pytest.raises(SystemExit):
+        module.parse_args(["--help"])
+    flags = [l.strip() for l in capsys.readouterr().out.splitlines() if l.startswith("  --")]
+    assert len(flags) > 5
+    for line in flags:
+        assert "(default: None)" not in line and "(default: False)" not in line, line
+        assert len(support.PAGE_VALUE.findall(line)) <= 1, line
+    for line in flags:                                     # e.g. --epochs EPOCHS EPOCH (guide: 50)
+        m = re.match(r"--(\w+) [A-Z_0-9]+ .*\((?:guide|pages?|both pages|tutorial): ([0-9.]+)\)$", line)
+        if m:                                              # for the variant the flag is for
+            only = re.search(r"(dense|projected) only", line)
+            value = getattr(module.parse_args(["--variant", only.group(1)] if only else []), m.group(1))
+            assert value == type(value)(m.group(2)), line
+
+
+@pytest.mark.parametrize("script", ["ptb_language_model.py", os.path.join("keras3", "lstm_regression.py")])
+def test_nothing_installed_yet_is_one_line(script, tmp_path):
+    """A newcomer who skipped `pip install -r requirements.txt`: numpy is the first package a script
+    meets; the line says what to do (before: ModuleNotFoundError and a traceback)."""
+    (tmp_path / "numpy").mkdir()
+    (tmp_path / "numpy" / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'numpy'\")\n")
+    r = run_script(script, "--no_plot", env={"PYTHONPATH": str(tmp_path)})
+    assert (r.returncode, r.stderr) == (2, "error: numpy is not installed: pip install -r requirements.txt\n")
