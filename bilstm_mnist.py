@@ -14,6 +14,8 @@ from types import SimpleNamespace
 
 import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
+
+import fused_lstm             # not on the page: --rnn_mode block
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
@@ -79,6 +81,10 @@ def define_graph(args):
     """The page's graph (Ⅳ or Ⅴ), its tensors under the page's names: X_p, y_p, h, cross_loss,
     accuracy, optimizer; and, not on the page, global_step and summaries (TensorBoard)."""
     X_p, y_p, h = build_bidirectional(args)
+    if args.rnn_mode == "block":   # not on the page: the same cells' variables, each layer one fused op
+        outputs_fw = fused_lstm.outputs(X_p, "bidirectional_rnn/fw/")
+        outputs_bw = fused_lstm.outputs(X_p, "bidirectional_rnn/bw/", backward=True)
+        h = outputs_fw[:, -1, :] + (outputs_bw[:, -1, :] if args.bw_output == "page" else outputs_bw[:, 0, :])
     global_step = tf.train.get_or_create_global_step()  # not on the pages: lets a checkpoint resume
     with tf.name_scope("loss"):
         cross_loss = tf.losses.softmax_cross_entropy(onehot_labels=y_p, logits=h)
@@ -113,8 +119,9 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
         for j in range(step % batches, batches):
             if step >= max_steps:
                 break
-            _, train_loss, accu, summ = sess.run(
-                fetches=(g.optimizer, g.cross_loss, g.accuracy, g.summaries),
+            logged = writer is not None and step % 20 == 0     # TensorBoard: steps 1, 21, 41, ...
+            _, train_loss, accu, *summ = sess.run(
+                fetches=(g.optimizer, g.cross_loss, g.accuracy) + ((g.summaries,) if logged else ()),
                 feed_dict={
                     g.X_p: X_train[j * args.batch_size:(j + 1) * args.batch_size],
                     g.y_p: y_train[j * args.batch_size:(j + 1) * args.batch_size]
@@ -123,8 +130,8 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
             support.check_finite(train_loss, step)
             train_losses.append(train_loss)
             accus.append(accu)
-            if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
-                writer.add_summary(summ, step)
+            if logged:
+                writer.add_summary(summ[0], step)
         if train_losses:
             print("average training loss:", sum(train_losses) / len(train_losses))
             print("accuracy:", sum(accus) / len(accus))
@@ -146,6 +153,7 @@ def main(args):
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
     print(device)
+    args.rnn_mode = support.rnn_mode(args.rnn_mode, device, "block")   # faster on a CPU: performance.md
     mnist = support.load_mnist(args, 0)   # the page trains on every labelled row: no validation split
     X_test, y_test = support.mnist_test_set(mnist, args.pixels)
 
@@ -155,7 +163,7 @@ def main(args):
         tf.set_random_seed(args.seed)
         g = define_graph(args)
         init = tf.global_variables_initializer()
-        ckpt = support.Checkpoints(args, model)
+        ckpt = support.Checkpoints(args, model, also={"--rnn_mode": args.rnn_mode})   # either restores
     writer = support.summary_writer(args.logdir, graph)
     history = []
 
@@ -176,7 +184,7 @@ def main(args):
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall,
         "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
-        {"script": script, "variant": variant, "pixels": args.pixels})
+        {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode})
 
 
 # ------------------------------------------------------------- this script's own (not on the page)
@@ -191,6 +199,10 @@ def parse_args(argv=None):
                    help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
                         "has read only the last row; full: use outputs_bw[:, 0], where it has read "
                         "every row")
+    p.add_argument("--rnn_mode", choices=["basic", "block"],
+                   help="basic: the page's BasicLSTMCells step by step; block: the same variables through one "
+                        "fused LSTM op per layer, the same function (the official PTB tutorial's flag) "
+                        "(default: block on a CPU, where it is faster; basic on a GPU)")
     p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
                    help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
                         "as TF1's read_data_sets")

@@ -3,34 +3,66 @@
 The pages build their LSTMs from BasicLSTMCell (one small matmul and a few element-wise ops per step
 and layer). run_cells runs cells that already exist, on their own variables, as one
 tf.raw_ops.BlockLSTM op per layer over all the steps: the same outputs and states, far fewer ops.
-ptb_language_model.py evaluates with it on a CPU (--eval_lstm fused).
+ptb_language_model.py evaluates with it on a CPU (--eval_lstm fused); outputs() trains the MNIST
+scripts' LSTMs with it (--rnn_mode block): BlockLSTM's gradient is registered in TF 2.21.
 """
 import re
 
 from support import tf   # tensorflow.compat.v1, loaded at first use
 
 
-def run_cells(inputs, state, forget_bias):
-    """Not on the pages, for evaluation: run a MultiRNNCell of BasicLSTMCells that already exist under
-    the current variable scope, each layer as one tf.raw_ops.BlockLSTM op over all the steps of inputs
-    ([batch, steps, size]), on the same variables. The same function: BasicLSTMCell's kernel maps
-    [x; h] to the gates [i, j, f, o] with forget_bias added at run time, BlockLSTM's [i, ci, f, o] the
-    same way (no peepholes, no cell clip). Returns (outputs [batch * steps, size], the final state)."""
-    scope = tf.get_variable_scope().name + "/"
+def layers_under(scope):
+    """[(kernel, bias)] of the BasicLSTMCells whose variables are under scope ("rnn/", a MultiRNNCell's
+    cell_0, cell_1, ... in order, or one cell), as the pages' cells created them."""
     found = {}
     for v in tf.trainable_variables():
-        match = re.search(r"cell_(\d+)/basic_lstm_cell/(kernel|bias):0$", v.name)
-        if v.name.startswith(scope) and match:
-            found[int(match.group(1)), match.group(2)] = v
+        match = re.match(re.escape(scope) + r"(?:[^/]+/)*?(?:multi_rnn_cell/cell_(\d+)/)?basic_lstm_cell/"
+                         r"(kernel|bias):0$", v.name)
+        if match:
+            found.setdefault(int(match.group(1) or 0), {})[match.group(2)] = v
+    if not found:
+        raise ValueError("no BasicLSTMCell variables under %s" % scope)
+    return [(found[k]["kernel"], found[k]["bias"]) for k in sorted(found)]
+
+
+def block_layer(x, c, h, kernel, bias, forget_bias):
+    """One BasicLSTMCell layer over every step of x ([steps, batch, size], time-major) as one BlockLSTM
+    op, from the state (c, h). The same function: BasicLSTMCell's kernel maps [x; h] to the gates
+    [i, j, f, o] with forget_bias added to f at run time, BlockLSTM's to [i, ci, f, o] the same way (no
+    peepholes, no cell clip). Returns (every step's c, every step's h)."""
+    no_peephole = tf.zeros([bias.shape[0] // 4])
+    _, cs, _, _, _, _, hs = tf.raw_ops.BlockLSTM(
+        seq_len_max=tf.cast(tf.shape(x)[0], tf.int64), x=x, cs_prev=c, h_prev=h, w=kernel, wci=no_peephole,
+        wcf=no_peephole, wco=no_peephole, b=bias, forget_bias=forget_bias, cell_clip=-1.0, use_peephole=False)
+    return cs, hs
+
+
+def outputs(inputs, scope, forget_bias=1.0, backward=False):
+    """What dynamic_rnn (or one direction of bidirectional_dynamic_rnn) gives as outputs, [batch,
+    steps, units] of the last layer from a zero state, computed by the cells under scope on their own
+    variables, each layer one BlockLSTM op. backward: the steps read last to first, the outputs given
+    back in input order (as bidirectional_dynamic_rnn's cell_bw)."""
     x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
-    steps = tf.cast(tf.shape(x)[0], tf.int64)
+    if backward:
+        x = tf.reverse(x, [0])
+    batch = tf.shape(x)[1]
+    with tf.name_scope("fused_lstm"):
+        for kernel, bias in layers_under(scope):
+            zero = tf.zeros(tf.stack([batch, bias.shape[0] // 4]))
+            _, x = block_layer(x, zero, zero, kernel, bias, forget_bias)
+    if backward:
+        x = tf.reverse(x, [0])
+    return tf.transpose(x, [1, 0, 2])
+
+
+def run_cells(inputs, state, forget_bias):
+    """For PTB's evaluation: run the MultiRNNCell of BasicLSTMCells that already exists under the
+    current variable scope over every step of inputs ([batch, steps, size]) from state, each layer one
+    BlockLSTM op on the same variables. Returns (outputs [batch * steps, size], the final state)."""
+    x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
     final = []
-    for layer, (c, h) in enumerate(state):
-        kernel, bias = found[layer, "kernel"], found[layer, "bias"]
-        no_peephole = tf.zeros([bias.shape[0] // 4])
-        _, cs, _, _, _, _, x = tf.raw_ops.BlockLSTM(
-            seq_len_max=steps, x=x, cs_prev=c, h_prev=h, w=kernel, wci=no_peephole, wcf=no_peephole,
-            wco=no_peephole, b=bias, forget_bias=forget_bias, cell_clip=-1.0, use_peephole=False)
+    for (kernel, bias), (c, h) in zip(layers_under(tf.get_variable_scope().name + "/"), state):
+        cs, x = block_layer(x, c, h, kernel, bias, forget_bias)
         final.append(tf.nn.rnn_cell.LSTMStateTuple(cs[-1], x[-1]))
     outputs = tf.transpose(x, [1, 0, 2])
     return tf.reshape(outputs, [-1, outputs.shape[-1]]), tuple(final)

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 
 import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
+
+import fused_lstm             # not on the pages: --rnn_mode block
 from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
@@ -92,6 +94,8 @@ def define_graph(args):
     optimizer; and, not on the page, global_step, summaries (TensorBoard), and images and logits: X_p
     and h again, under the names main evaluates the test set with for either page."""
     X_p, y_p, h = build_stacked(args)
+    if args.rnn_mode == "block":   # not on the page: the same cells' variables, each layer one fused op
+        h = fused_lstm.outputs(X_p, "rnn/")[:, -1, :]
     cross_loss, accuracy, optimizer, global_step, summaries = loss_and_optimizer(y_p, h, args.learning_rate)
     return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, cross_loss=cross_loss, accuracy=accuracy, optimizer=optimizer,
                            global_step=global_step, summaries=summaries, images=X_p, logits=h)
@@ -116,8 +120,9 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
         for j in range(step % batches, batches):
             if step >= max_steps:
                 break
-            _, train_loss, accu, summ = sess.run(
-                fetches=(g.optimizer, g.cross_loss, g.accuracy, g.summaries),
+            logged = writer is not None and step % 20 == 0     # TensorBoard: steps 1, 21, 41, ...
+            _, train_loss, accu, *summ = sess.run(
+                fetches=(g.optimizer, g.cross_loss, g.accuracy) + ((g.summaries,) if logged else ()),
                 feed_dict={
                     g.X_p: X_train[j * args.batch_size:(j + 1) * args.batch_size],
                     g.y_p: y_train[j * args.batch_size:(j + 1) * args.batch_size]
@@ -126,8 +131,8 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
             support.check_finite(train_loss, step)
             train_losses.append(train_loss)
             accus.append(accu)
-            if writer is not None and step % 20 == 1:         # steps 1, 21, 41, ...
-                writer.add_summary(summ, step)
+            if logged:
+                writer.add_summary(summ[0], step)
         if train_losses:
             print("average training loss:", sum(train_losses) / len(train_losses))
             print("accuracy:", sum(accus) / len(accus))
@@ -172,14 +177,16 @@ def build_projected(args):
         'out': tf.Variable(tf.constant(0.1, shape=[n_classes, ])),               # (10, )
     }
     pred = RNN(x, weights, biases)
-    return x, y, pred
+    return x, y, pred, weights, biases
 
 
 def define_projected_graph(args):
     """The notes page's graph, its tensors under the page's names: x, y, pred, cost, train_op, accuracy;
     and, not on the page, global_step, summaries, and images and logits: x and pred again, for the test
     set. Its cost is the guide's cross_loss (docs/deviations.md)."""
-    x, y, pred = build_projected(args)
+    x, y, pred, weights, biases = build_projected(args)
+    if args.rnn_mode == "block":   # not on the page: the same variables, the LSTM as one fused op
+        pred = fused_RNN(x, weights, biases)
     cost, accuracy, train_op, global_step, summaries = loss_and_optimizer(y, pred, args.learning_rate)
     return SimpleNamespace(x=x, y=y, pred=pred, cost=cost, train_op=train_op, accuracy=accuracy,
                            global_step=global_step, summaries=summaries, images=x, logits=pred)
@@ -217,15 +224,17 @@ def main(args):
     """Apply the flags, read MNIST (input_data.read_data_sets, TF1: tensorflow.examples.tutorials.mnist),
     define the page's graph, open its session, run its loop, then the test set; report and plot."""
     script = "lstm_mnist_classify.py"
+    # each page's builder, loop and data; and the faster --rnn_mode on a CPU (docs/performance.md)
     if args.variant == "stacked":    # guide Ⅲ: all labelled training images, in order, EPOCH times
-        define, train, validation_size = define_graph, train_by_epochs, 0
+        define, train, validation_size, on_cpu = define_graph, train_by_epochs, 0, "block"
         model = {"script": script, "--variant": "stacked", "--hidden_units1": args.hidden_units1}
     else:                            # the notes page: TF1 read_data_sets (5000 kept for validation)
-        define, train, validation_size = define_projected_graph, train_by_iters, 5000
+        define, train, validation_size, on_cpu = define_projected_graph, train_by_iters, 5000, "basic"
         model = {"script": script, "--variant": "projected", "--n_hidden_units": args.n_hidden_units}
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
     print(device)
+    args.rnn_mode = support.rnn_mode(args.rnn_mode, device, on_cpu)
     mnist = support.load_mnist(args, validation_size)
     X_test, y_test = support.mnist_test_set(mnist, args.pixels)
 
@@ -235,7 +244,7 @@ def main(args):
         tf.set_random_seed(args.seed)
         g = define(args)
         init = tf.global_variables_initializer()
-        ckpt = support.Checkpoints(args, model)
+        ckpt = support.Checkpoints(args, model, also={"--rnn_mode": args.rnn_mode})   # either restores
     writer = support.summary_writer(args.logdir, graph)
     history = []
 
@@ -254,7 +263,7 @@ def main(args):
     return support.mnist_report(
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall, "%s --variant %s --pixels %s" % (script, args.variant, args.pixels),
-        {"script": script, "variant": args.variant, "pixels": args.pixels})
+        {"script": script, "variant": args.variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode})
 
 
 # ------------------------------------------------------------- this script's own (not on the pages)
@@ -266,6 +275,10 @@ def parse_args(argv=None):
     p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
                    help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
                         "(28 -> 128 -> LSTM(128) -> 10)")
+    p.add_argument("--rnn_mode", choices=["basic", "block"],
+                   help="basic: the page's BasicLSTMCells step by step; block: the same variables through one "
+                        "fused LSTM op per layer, the same function (the official PTB tutorial's flag) "
+                        "(default: the faster on a CPU, block for stacked, basic for projected; basic on a GPU)")
     p.add_argument("--pixels", choices=["raw", "unit"],
                    help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
                         "as TF1's read_data_sets (default: raw for stacked, unit for projected, as each page)")
@@ -297,6 +310,14 @@ def parse_args(argv=None):
     support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--n_hidden_units",
                                                                   "--batch_size"]))
     return args
+
+
+def fused_RNN(X, weights, biases):
+    """--rnn_mode block: what RNN(X, weights, biases) computes, its BasicLSTMCell's variables run as one
+    fused op over the 28 steps (fused_lstm.py); the input and output layers as the page wrote them."""
+    X_in = tf.matmul(tf.reshape(X, [-1, n_inputs]), weights['in']) + biases['in']
+    X_in = tf.reshape(X_in, [-1, n_steps, weights['in'].shape[1]])
+    return tf.matmul(fused_lstm.outputs(X_in, "rnn/")[:, -1, :], weights['out']) + biases['out']
 
 
 def memory_needed(args):

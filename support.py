@@ -386,6 +386,12 @@ def session_config(cpu):
     return config, line
 
 
+def rnn_mode(asked, device, on_cpu):
+    """--rnn_mode as given, or by default on_cpu (the mode measured fastest there for this model) on a
+    CPU and the page's cells ("basic") on a GPU, where no mode has been measured."""
+    return asked or ("basic" if device.startswith("Device: GPU") else on_cpu)
+
+
 def scalar(writer, tag, value, step):
     """One TensorBoard scalar, where --logdir is given."""
     if writer is not None:
@@ -587,8 +593,10 @@ class Checkpoints(object):
 
     latest = None    # the last checkpoint this run saved, named when a later write fails
 
-    def __init__(self, args, model):
-        self.args, self.model = args, model
+    def __init__(self, args, model, also=None):
+        """model: what must match to resume (the script, the flags that shape the variables); also: what
+        checkpoint.json records beside it that need not match (--rnn_mode: either mode restores)."""
+        self.args, self.model, self.also = args, model, dict(also or {})
         # relative paths in the folder's `checkpoint` list, so that a moved or copied folder restores
         self.saver = tf.train.Saver(max_to_keep=2, save_relative_paths=True) if args.save_path else None
 
@@ -636,7 +644,7 @@ class Checkpoints(object):
             return
         folder = self.args.save_path
         prefix = os.path.join(folder, "model.ckpt")
-        write_json(os.path.join(folder, "checkpoint.json"), self.model)
+        write_json(os.path.join(folder, "checkpoint.json"), dict(self.model, **self.also))
         state_file = os.path.join(folder, "checkpoint")
         before = set(os.listdir(folder))
         state = open(state_file, "rb").read() if os.path.isfile(state_file) else None

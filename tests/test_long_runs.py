@@ -71,7 +71,7 @@ def test_restore_names_the_flags_that_built_the_checkpoint(mnist_dir, tmp_path, 
     ckpt = tmp_path / "ckpt"
     cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "1", "--no_plot", "--save_path", str(ckpt)]))
     assert json.loads((ckpt / "checkpoint.json").read_text()) == {
-        "script": "lstm_mnist_classify.py", "--variant": "stacked", "--hidden_units1": 30}
+        "script": "lstm_mnist_classify.py", "--variant": "stacked", "--hidden_units1": 30, "--rnn_mode": "block"}
     capsys.readouterr()
     # another first layer (in-process: the command line's own exit is tested by each script's run)
     with pytest.raises(SystemExit) as e:

@@ -60,6 +60,7 @@ def test_lstm_mnist_classify_end_to_end(variant, mnist_dir, mnist_dir_5200, tmp_
                                  "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs")]))
     out = capsys.readouterr().out
     assert m["steps"] == 2 and 0.0 <= m["test_accuracy"] <= 1.0
+    assert m["rnn_mode"] == {"stacked": "block", "projected": "basic"}[variant]   # the faster on a CPU
     assert "test accuracy:" in out and "(all 203 test images)" in out
     assert "TRAIN_EXAMPLES = 200, TEST_EXAMPLES = 203" in out and m["train_examples"] == 200
     if variant == "stacked":
@@ -75,7 +76,7 @@ def test_bilstm_end_to_end(layers, bw_output, mnist_dir, tmp_path, capsys):
     m = bi.main(bi.parse_args(["--layers", str(layers), "--bw_output", bw_output, "--data_dir", mnist_dir,
                                "--max_steps", "2", "--no_plot", "--logdir", str(tmp_path / "logs")]))
     assert {"loss/loss", "accuracy/accuracy", "test_accuracy"} <= set(tensorboard_scalars(tmp_path / "logs"))
-    assert m["steps"] == 2 and m["script"] == "bilstm_mnist.py"
+    assert m["steps"] == 2 and m["script"] == "bilstm_mnist.py" and m["rnn_mode"] == "block"   # on a CPU
     assert "test accuracy:" in capsys.readouterr().out
 
 
@@ -175,12 +176,13 @@ def test_command_line_runs(mnist_dir, tmp_path):
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_accuracy",
                 "examples_per_second", "device"]:
         assert key in m
-    # bilstm_mnist.py needs no other script: copied to a folder with only data/ and support.py beside it
-    # (not lstm_mnist_classify.py), it runs
+    # bilstm_mnist.py needs no other script: copied to a folder with only data/, support.py and
+    # fused_lstm.py beside it (not lstm_mnist_classify.py), it runs
     alone = tmp_path / "alone"
     alone.mkdir()
     shutil.copy(os.path.join(ROOT, "bilstm_mnist.py"), alone)
     shutil.copy(os.path.join(ROOT, "support.py"), alone)
+    shutil.copy(os.path.join(ROOT, "fused_lstm.py"), alone)
     shutil.copytree(os.path.join(ROOT, "data"), alone / "data", ignore=shutil.ignore_patterns("mnist", "ptb"))
     # and on a console that cannot write the data folder's name (Chinese, on cp1252): "?" in its place
     chinese = shutil.copytree(mnist_dir, tmp_path / "数据")

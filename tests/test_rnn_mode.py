@@ -1,0 +1,88 @@
+"""--rnn_mode block runs the pages' LSTM variables through one fused op per layer (fused_lstm.py): from
+the same weights the same outputs and gradients as the pages' cells (basic), the same losses over a few
+training steps, the same initial weights for the same seed, and a checkpoint of either mode restores in
+the other."""
+import json
+
+import numpy as np
+import pytest
+
+import bilstm_mnist as bi
+import lstm_mnist_classify as cls
+import support
+from mnist_files import learnable_idx
+
+MODELS = [(cls, []), (cls, ["--variant", "projected", "--n_hidden_units", "16"]), (bi, ["--layers", "1"]),
+          (bi, ["--layers", "2"]), (bi, ["--layers", "2", "--bw_output", "full"])]
+IDS = ["stacked", "projected", "bilstm_1", "bilstm_2", "bilstm_2_full"]
+
+
+@pytest.fixture(scope="module")
+def mnist_dir(tmp_path_factory):
+    return learnable_idx(str(tmp_path_factory.mktemp("mnist")), n_train=5100, n_test=30)
+
+
+def graph_of(tf, module, flags, mode, seed=1):
+    """The script's graph in one mode (its own tf.Graph, the script's seed), and its tensors."""
+    args = module.parse_args(flags + ["--rnn_mode", mode])
+    support.start_run(seed)        # as main: tf-keras draws the cells' initial weights from Python's random
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.set_random_seed(seed)
+        g = (module.define_projected_graph if "projected" in flags else module.define_graph)(args)
+        grads = tf.gradients(tf.reduce_sum(tf.sin(g.logits if module is cls else g.h)), tf.trainable_variables())
+        init = tf.global_variables_initializer()
+    return graph, g, grads, init
+
+
+@pytest.mark.parametrize("module,flags", MODELS, ids=IDS)
+def test_both_modes_compute_the_same_function_and_gradients(tf, module, flags):
+    rng = np.random.RandomState(0)
+    images = rng.randint(0, 256, size=(8, 28, 28)).astype(np.float32)
+    if "projected" in flags:
+        images /= 255.0
+    labels = np.eye(10, dtype=np.float32)[rng.randint(0, 10, 8)]
+    found = {}
+    for mode in ("basic", "block"):
+        graph, g, grads, init = graph_of(tf, module, flags, mode)
+        with graph.as_default(), tf.Session(graph=graph) as sess:
+            sess.run(init)                            # the same seed: the same initial weights
+            names = [v.op.name for v in tf.trainable_variables()]
+            weights = sess.run(tf.trainable_variables())
+            inputs, targets = (g.x, g.y) if "projected" in flags else (g.X_p, g.y_p)
+            logits = g.logits if module is cls else g.h
+            train, loss = (g.train_op, g.cost) if "projected" in flags else (g.optimizer, g.cross_loss)
+            outputs, gradients = sess.run([logits, grads], {inputs: images})
+            losses = [sess.run([train, loss], {inputs: images, targets: labels})[1] for _ in range(5)]
+        found[mode] = names, weights, outputs, gradients, losses
+    (names_b, w_b, out_b, grad_b, loss_b), (names_f, w_f, out_f, grad_f, loss_f) = found["basic"], found["block"]
+    assert names_b == names_f and all(np.array_equal(a, b) for a, b in zip(w_b, w_f))   # the cells' variables
+    np.testing.assert_allclose(out_f, out_b, rtol=1e-5, atol=1e-6)
+    for a, b in zip(grad_f, grad_b):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(b).max())
+    np.testing.assert_allclose(loss_f, loss_b, rtol=1e-5)
+    assert loss_b[-1] < loss_b[0]                     # and it trains
+
+
+@pytest.mark.parametrize("module,flags", [MODELS[0], MODELS[3]], ids=["stacked", "bilstm_2"])
+def test_a_checkpoint_restores_in_the_other_mode(module, flags, mnist_dir, tmp_path, capsys):
+    """Saved in basic, restored in block (and back): the same test accuracy from the same weights;
+    checkpoint.json and the metrics say the mode; --help explains it."""
+    ckpt = str(tmp_path / "ckpt")
+    common = flags + ["--data_dir", mnist_dir, "--no_plot", "--batch_size", "50", "--save_path", ckpt]
+    saved = module.main(module.parse_args(common + ["--max_steps", "3", "--rnn_mode", "basic"]))
+    assert json.load(open(tmp_path / "ckpt" / "checkpoint.json"))["--rnn_mode"] == "basic"
+    restored = {mode: module.main(module.parse_args(common + ["--max_steps", "3", "--restore", "--rnn_mode", mode]))
+                for mode in ("block", "basic")}
+    assert "Restored %s/model.ckpt-3" % ckpt in capsys.readouterr().out
+    assert restored["block"]["rnn_mode"] == "block" and restored["basic"]["rnn_mode"] == "basic"
+    assert restored["block"]["test_accuracy"] == restored["basic"]["test_accuracy"] == saved["test_accuracy"]
+    with pytest.raises(SystemExit):
+        module.parse_args(["--help"])
+    assert "--rnn_mode {basic,block}" in capsys.readouterr().out
+
+
+def test_the_default_mode_is_the_faster_on_a_cpu_and_the_pages_on_a_gpu():
+    assert support.rnn_mode(None, "Device: CPU (no GPU visible to TensorFlow)", "block") == "block"
+    assert support.rnn_mode(None, "Device: GPU (NVIDIA T4)", "block") == "basic"      # not measured there
+    assert support.rnn_mode("block", "Device: GPU (NVIDIA T4)", "basic") == "block"   # as asked
