@@ -55,14 +55,17 @@ def outputs(inputs, scope, forget_bias=1.0, backward=False):
     return tf.transpose(x, [1, 0, 2])
 
 
-def run_cells(inputs, state, forget_bias):
-    """For PTB's evaluation: run the MultiRNNCell of BasicLSTMCells that already exists under the
-    current variable scope over every step of inputs ([batch, steps, size]) from state, each layer one
-    BlockLSTM op on the same variables. Returns (outputs [batch * steps, size], the final state)."""
+def run_cells(inputs, state, forget_bias, keep_prob=1.0):
+    """For PTB: run the MultiRNNCell of BasicLSTMCells that already exists under the current variable
+    scope over every step of inputs ([batch, steps, size]) from state, each layer one BlockLSTM op on
+    the same variables; keep_prob < 1: dropout on each layer's outputs, as DropoutWrapper's
+    output_keep_prob (the same distribution; other random draws than the cells' step by step).
+    Returns (outputs [batch * steps, size], the final state)."""
     x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
     final = []
     for (kernel, bias), (c, h) in zip(layers_under(tf.get_variable_scope().name + "/"), state):
-        cs, x = block_layer(x, c, h, kernel, bias, forget_bias)
-        final.append(tf.nn.rnn_cell.LSTMStateTuple(cs[-1], x[-1]))
+        cs, hs = block_layer(x, c, h, kernel, bias, forget_bias)
+        final.append(tf.nn.rnn_cell.LSTMStateTuple(cs[-1], hs[-1]))     # the state before dropout
+        x = tf.nn.dropout(hs, rate=1 - keep_prob) if keep_prob < 1 else hs
     outputs = tf.transpose(x, [1, 0, 2])
     return tf.reshape(outputs, [-1, outputs.shape[-1]]), tuple(final)

@@ -54,6 +54,7 @@ class TutorialConfig(object):
     forget_bias = 1.0           # BasicLSTMCell's default, as the page left it
     batch_size = TRAIN_BATCH_SIZE
     valid_batch_size, valid_num_steps = EVAL_BATCH_SIZE, EVAL_NUM_STEP   # the page: 1 x 1
+    rnn_mode = "basic"          # not on the page: the faster on a CPU here (docs/performance.md)
 
 
 # ------------------------------------------------------------- 定义 PTBMODEL 类 (the model)
@@ -100,9 +101,13 @@ class PTBMODEL(object):
                     outputs.append(cell_output)
             # [batch, hidden * num_steps] -> [batch * num_steps, hidden]
             output = tf.reshape(tf.concat(outputs, 1), [-1, hidden_size])
-        elif unroll == "fused":   # not on the page: evaluation on the training cells' variables, faster
-            with tf.variable_scope("RNN"):
-                output, state = fused_lstm.run_cells(inputs, state, config.forget_bias)
+        elif unroll == "fused":   # not on the page (--rnn_mode block, --eval_lstm fused): the cells'
+            with tf.variable_scope("RNN"):   # variables, each layer one fused op; dropout on its outputs
+                if not tf.get_variable_scope().reuse:
+                    cell(inputs[:, 0, :], state)   # the page's cells create the variables, as in its loop
+                    tf.get_variable_scope().reuse_variables()
+                output, state = fused_lstm.run_cells(
+                    inputs, state, config.forget_bias, config.keep_prob if is_training else 1.0)
         else:
             with tf.variable_scope("RNN"):
                 dyn_outputs, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=state)
@@ -198,7 +203,9 @@ def main(args):
     train_data, valid_data, test_data, vocab_size, word_to_id = read_data(args.data_path, config)
 
     eval_num_steps = args.eval_num_steps or config.num_steps
-    # not on the page: on a CPU, evaluation runs each LSTM layer as one fused op (fused_lstm.py)
+    # not on the page: on a CPU, training (config.rnn_mode) and evaluation run each LSTM layer as one
+    # fused op on the cells' variables (fused_lstm.py, docs/performance.md)
+    rnn_mode = support.rnn_mode(args.rnn_mode, device, "basic" if args.unroll == "dynamic" else config.rnn_mode)
     eval_lstm = args.eval_lstm or ("cells" if device.startswith("Device: GPU") else "fused")
     graph = tf.Graph()
     with graph.as_default():
@@ -206,14 +213,15 @@ def main(args):
         # 定义初始化函数
         initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
         train_model, eval_model, step_model, valid_model, valid_tail = build_models(
-            config, vocab_size, initializer, args.unroll, "fused" if eval_lstm == "fused" else args.unroll,
-            eval_num_steps)
+            config, vocab_size, initializer, "fused" if rnn_mode == "block" else args.unroll,
+            "fused" if eval_lstm == "fused" else args.unroll, eval_num_steps)
         epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
         epoch_update = tf.assign_add(epoch_var, 1)
         init = tf.global_variables_initializer()
         ckpt = support.Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
                                   "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
-                                  "--unroll": args.unroll, "vocabulary": vocab_size})
+                                  "--unroll": args.unroll, "vocabulary": vocab_size},
+                                  also={"--rnn_mode": rnn_mode})   # either mode restores
 
     writer = support.summary_writer(args.logdir, graph)
     history = []      # per epoch: (epoch, learning rate, train perplexity, validation perplexity)
@@ -257,7 +265,8 @@ def main(args):
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
     support.close_writer(writer)
-    return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size)
+    return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
+                  rnn_mode)
 
 
 def read_data(data_path, config):
@@ -330,13 +339,13 @@ class Totals(object):
         return perplexity
 
 
-def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size):
+def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode):
     """After the session: the figure and the metrics JSON."""
     if not args.no_plot and history:
         support.plot(save_figure, args.plot, history, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show)
     return support.write_metrics(args.metrics_json, {
-        "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll,
+        "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll, "rnn_mode": rnn_mode,
         "steps": totals.steps, "epochs": len(history), "wall_seconds": round(wall, 3),
         "train_seconds": round(totals.train_seconds, 3), "eval_seconds": round(totals.eval_seconds, 3),
         "eval_num_steps": eval_num_steps, "eval_lstm": eval_lstm,
@@ -359,6 +368,10 @@ def parse_args(argv=None):
     p.add_argument("--data_path", default=DATA_PATH,
                    help="folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt (or simple-examples/data/); "
                         "downloaded there if absent")
+    p.add_argument("--rnn_mode", choices=["basic", "block"],
+                   help="basic: the page's BasicLSTMCells, step by step; block: the same variables, each layer one "
+                        "fused LSTM op (the official tutorial's flag; dropout draws other masks) (default: basic, "
+                        "the faster here for the page's and the small config; the official tutorial used block)")
     p.add_argument("--unroll", choices=["static", "dynamic"], default="static",
                    help="static: the page's loop calling the cell once per step under variable_scope('RNN'); "
                         "dynamic: tf.nn.dynamic_rnn")
@@ -387,6 +400,9 @@ def parse_args(argv=None):
                           plot_default=os.path.join("outputs", "ptb_language_model.png"),
                           plot_help="save the perplexity curves as this PNG", checkpoints=True)
     args = support.parse(p, argv)
+    if args.rnn_mode == "block" and args.unroll == "dynamic":
+        p.error("--rnn_mode block runs each layer as one fused op, not unrolled: drop --unroll dynamic, "
+                "or give --rnn_mode basic")
     support.check_run_args(p, args, memory=(memory_needed, ["--hidden_size", "--num_layers",
                                                                   "--batch_size", "--num_steps",
                                                                   "--eval_num_steps"]))
@@ -471,6 +487,7 @@ class SmallConfig(object):
     forget_bias = 0.0
     batch_size = 20
     valid_batch_size, valid_num_steps = None, None   # None: validate with the training shape
+    rnn_mode = "basic"          # the official tutorial's was "block": slower here (docs/performance.md)
 
 
 class MediumConfig(object):
@@ -488,6 +505,7 @@ class MediumConfig(object):
     forget_bias = 0.0
     batch_size = 20
     valid_batch_size, valid_num_steps = None, None
+    rnn_mode = "basic"          # the official tutorial's was "block": slower here (docs/performance.md)
 
 
 class LargeConfig(object):
@@ -505,6 +523,7 @@ class LargeConfig(object):
     forget_bias = 0.0
     batch_size = 20
     valid_batch_size, valid_num_steps = None, None
+    rnn_mode = "basic"          # the official tutorial's was "block": slower here (docs/performance.md)
 
 
 class TestConfig(object):
@@ -522,6 +541,7 @@ class TestConfig(object):
     forget_bias = 0.0
     batch_size = 20
     valid_batch_size, valid_num_steps = None, None
+    rnn_mode = "basic"          # the official tutorial's was "block": slower here (docs/performance.md)
 
 
 CONFIGS = {"tutorial": TutorialConfig, "small": SmallConfig, "medium": MediumConfig,

@@ -86,3 +86,63 @@ def test_the_default_mode_is_the_faster_on_a_cpu_and_the_pages_on_a_gpu():
     assert support.rnn_mode(None, "Device: CPU (no GPU visible to TensorFlow)", "block") == "block"
     assert support.rnn_mode(None, "Device: GPU (NVIDIA T4)", "block") == "basic"      # not measured there
     assert support.rnn_mode("block", "Device: GPU (NVIDIA T4)", "basic") == "block"   # as asked
+
+
+def test_ptb_both_modes_compute_the_same_function_gradients_and_losses(tf):
+    """PTBMODEL trained through the page's cells (static loop) or through one BlockLSTM op per layer
+    (--rnn_mode block): the same initial weights for the same seed, cost, final state and gradients,
+    and the same costs over 5 SGD steps (no dropout: dropout draws other masks in each mode)."""
+    import ptb_language_model as ptb
+    config = ptb.get_config(ptb.parse_args(["--model", "small", "--hidden_size", "8", "--num_steps", "6"]))
+    data = np.random.RandomState(0).randint(0, 30, size=(6, 4, 7))
+    found = {}
+    for unroll in ("static", "fused"):
+        support.start_run(1)
+        graph = tf.Graph()
+        with graph.as_default():
+            tf.set_random_seed(1)
+            with tf.variable_scope("language_model", initializer=tf.random_uniform_initializer(-0.5, 0.5)):
+                m = ptb.PTBMODEL(4, 6, True, config, 30, unroll)
+            variables = tf.trainable_variables()
+            grads = tf.gradients(m.cost, variables)
+            with tf.Session(graph=graph) as sess:
+                sess.run(tf.global_variables_initializer())
+                m.assign_lr(sess, 1.0)
+                weights = sess.run(variables)
+                feed = {m.input_data: data[0, :, :6], m.targets: data[0, :, 1:]}
+                first = sess.run([m.cost, m.final_state, grads], feed)
+                state, costs = sess.run(m.initial_state), []
+                for chunk in data[1:]:
+                    cost, state, _ = sess.run([m.cost, m.final_state, m.train_op],
+                                              {m.input_data: chunk[:, :6], m.targets: chunk[:, 1:], m.initial_state: state})
+                    costs.append(cost)
+                trained = sess.run(variables)
+        found[unroll] = [v.op.name for v in variables], weights, first, costs, trained
+    (names_b, w_b, first_b, costs_b, t_b), (names_f, w_f, first_f, costs_f, t_f) = found["static"], found["fused"]
+    assert names_b == names_f and all(np.array_equal(a, b) for a, b in zip(w_b, w_f))
+    assert first_f[0] == pytest.approx(first_b[0], rel=1e-6)
+    np.testing.assert_allclose(np.array(first_f[1]), np.array(first_b[1]), rtol=1e-5, atol=1e-6)
+    for a, b in zip(first_f[2], first_b[2]):
+        a, b = (np.asarray(x.values if hasattr(x, "values") else x) for x in (a, b))
+        np.testing.assert_allclose(np.sort(a.ravel()), np.sort(b.ravel()), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(costs_f, costs_b, rtol=1e-5)
+    for start, a, b in zip(w_b, t_f, t_b):            # the same SGD steps, which moved every variable
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+        assert not np.allclose(b, start)
+
+
+def test_ptb_a_checkpoint_restores_in_the_other_mode(tmp_path, capsys):
+    import ptb_language_model as ptb
+    from test_reader import write_ptb
+    corpus = write_ptb(tmp_path / "ptb", train="the cat sat on the mat\na dog ate the cat\n" * 30,
+                       valid="the dog sat on the cat\n" * 10, test="a cat ate the dog\n" * 10)
+    ckpt = str(tmp_path / "ckpt")
+    common = ["--model", "test", "--data_path", corpus, "--no_plot", "--save_path", ckpt]
+    saved = ptb.main(ptb.parse_args(common + ["--rnn_mode", "block"]))
+    assert saved["rnn_mode"] == "block" and json.load(open(tmp_path / "ckpt" / "checkpoint.json"))["--rnn_mode"] == "block"
+    again = ptb.main(ptb.parse_args(common + ["--rnn_mode", "basic", "--restore"]))   # 1 epoch done: tests only
+    assert "Restored %s/model.ckpt-1" % ckpt in capsys.readouterr().out
+    assert again["test_perplexity"] == pytest.approx(saved["test_perplexity"], rel=1e-5)
+    with pytest.raises(SystemExit) as e:
+        ptb.parse_args(["--rnn_mode", "block", "--unroll", "dynamic"])
+    assert e.value.code == 2 and "--rnn_mode block runs each layer as one fused op" in capsys.readouterr().err
