@@ -110,7 +110,8 @@ class PTBMODEL(object):
                     inputs, state, config.forget_bias, config.keep_prob if is_training else 1.0)
         else:
             with tf.variable_scope("RNN"):
-                dyn_outputs, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=state)
+                # one step at a time: with more in flight, which step drew which dropout mask varied
+                dyn_outputs, state = tf.nn.dynamic_rnn(cell, inputs, initial_state=state, parallel_iterations=1)
             output = tf.reshape(dyn_outputs, [-1, hidden_size])
 
         weight = tf.get_variable("weight", [hidden_size, vocab_size])
