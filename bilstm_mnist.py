@@ -199,10 +199,7 @@ def parse_args(argv=None):
                    help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
                         "has read only the last row; full: use outputs_bw[:, 0], where it has read "
                         "every row")
-    p.add_argument("--rnn_mode", choices=["basic", "block"],
-                   help="basic: the page's BasicLSTMCells step by step; block: the same variables through one "
-                        "fused LSTM op per layer, the same function (the official PTB tutorial's flag) "
-                        "(default: block on a CPU, where it is faster; basic on a GPU)")
+    support.add_rnn_mode(p, "block on a CPU, where it is faster; basic on a GPU")
     p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
                    help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
                         "as TF1's read_data_sets")

@@ -275,10 +275,7 @@ def parse_args(argv=None):
     p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
                    help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
                         "(28 -> 128 -> LSTM(128) -> 10)")
-    p.add_argument("--rnn_mode", choices=["basic", "block"],
-                   help="basic: the page's BasicLSTMCells step by step; block: the same variables through one "
-                        "fused LSTM op per layer, the same function (the official PTB tutorial's flag) "
-                        "(default: the faster on a CPU, block for stacked, basic for projected; basic on a GPU)")
+    support.add_rnn_mode(p, "the faster on a CPU, block for stacked, basic for projected; basic on a GPU")
     p.add_argument("--pixels", choices=["raw", "unit"],
                    help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
                         "as TF1's read_data_sets (default: raw for stacked, unit for projected, as each page)")

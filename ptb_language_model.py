@@ -369,20 +369,25 @@ def parse_args(argv=None):
     p.add_argument("--data_path", default=DATA_PATH,
                    help="folder with ptb.train.txt, ptb.valid.txt, ptb.test.txt (or simple-examples/data/); "
                         "downloaded there if absent")
-    p.add_argument("--rnn_mode", choices=["basic", "block"],
-                   help="basic: the page's BasicLSTMCells, step by step; block: the same variables, each layer one "
-                        "fused LSTM op (the official tutorial's flag; dropout draws other masks) (default: basic, "
-                        "the faster here for the page's and the small config; the official tutorial used block)")
+    support.add_rnn_mode(p, "basic, the faster here for the page's and the small config; the official "
+                            "tutorial used block. With dropout, block draws other masks")
     p.add_argument("--unroll", choices=["static", "dynamic"], default="static",
                    help="static: the page's loop calling the cell once per step under variable_scope('RNN'); "
                         "dynamic: tf.nn.dynamic_rnn")
-    p.add_argument("--epochs", type=support.positive_int, help="epochs (default: tutorial: NUM_EPOCH 2; the official configs: their max_max_epoch)")
-    p.add_argument("--hidden_size", type=support.positive_int, help="HIDDEN_SIZE (default: the --model config's; tutorial: 200)")
-    p.add_argument("--num_layers", type=support.positive_int, help="NUM_LAYERS (default: the --model config's; tutorial: 2)")
-    p.add_argument("--batch_size", type=support.positive_int, help="TRAIN_BATCH_SIZE (default: the --model config's; tutorial: 20)")
-    p.add_argument("--num_steps", type=support.positive_int, help="TRAIN_NUM_STEPS (default: the --model config's; tutorial: 35)")
-    p.add_argument("--learning_rate", type=support.positive_float, help="LEARNING_RATE (default: the --model config's; tutorial: 1.0)")
-    p.add_argument("--keep_prob", type=support.keep_prob_value, help="KEEP_DROP, the keep probability (default: the --model config's; tutorial: 0.5)")
+    p.add_argument("--epochs", type=support.positive_int,
+                   help="epochs (default: tutorial: NUM_EPOCH 2; the official configs: their max_max_epoch)")
+    p.add_argument("--hidden_size", type=support.positive_int,
+                   help="HIDDEN_SIZE (default: the --model config's; tutorial: 200)")
+    p.add_argument("--num_layers", type=support.positive_int,
+                   help="NUM_LAYERS (default: the --model config's; tutorial: 2)")
+    p.add_argument("--batch_size", type=support.positive_int,
+                   help="TRAIN_BATCH_SIZE (default: the --model config's; tutorial: 20)")
+    p.add_argument("--num_steps", type=support.positive_int,
+                   help="TRAIN_NUM_STEPS (default: the --model config's; tutorial: 35)")
+    p.add_argument("--learning_rate", type=support.positive_float,
+                   help="LEARNING_RATE (default: the --model config's; tutorial: 1.0)")
+    p.add_argument("--keep_prob", type=support.keep_prob_value,
+                   help="KEEP_DROP, the keep probability (default: the --model config's; tutorial: 0.5)")
     p.add_argument("--eval_num_steps", type=support.positive_int,
                    help="evaluate batch 1 in chunks of this many words, the state carried from chunk to "
                         "chunk: the page's perplexity, fewer session calls (default: the training num_steps, "

@@ -127,6 +127,13 @@ def add_run_flags(p, seed_help, logdir_help, plot_default, plot_help,
     p.add_argument("--metrics_json", help="write the run's final figures as JSON to this path (default: none)")
 
 
+def add_rnn_mode(p, default):
+    """--rnn_mode basic|block (the official PTB tutorial's flag); default: what it is, in words."""
+    p.add_argument("--rnn_mode", choices=["basic", "block"],
+                   help="basic: the page's BasicLSTMCells, step by step; block: the same variables through one "
+                        "fused LSTM op per layer, the same function in fewer ops (default: %s)" % default)
+
+
 def parse(p, argv):
     """p.parse_args(argv), and --restore refused without --save_path."""
     args = p.parse_args(argv)

@@ -102,7 +102,8 @@ def parse_args(argv=None):
                        ("steps", "training steps")]:
         p.add_argument("--" + flag, type=support.positive_int, help="%s (default: the page's)" % text)
     p.add_argument("--lr", type=support.positive_float, help="LR, Adam's learning rate (default: the page's)")
-    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps (default: the page's --steps)")
+    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps "
+                                                                    "(default: the page's --steps)")
     command_line.add_keras_flags(p)
     return command_line.parse_keras(p, argv, lambda args: PAGE_DEFAULTS[args.cell])
 
