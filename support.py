@@ -3,13 +3,16 @@ ptb_word_lm.py). Importing it does not import TensorFlow: a bad flag is refused 
 TensorFlow's slow import; `tf` and `rnn` load it at their first use, in TF1 graph mode.
 
 Entry points, in the order a script meets them:
-  run(main, parse_args)        the command line: flags, TensorFlow, main(args); Ctrl-C, SIGTERM, SIGHUP
-  parser, add_run_flags, parse, check_run_args
-                               flags with their defaults shown; output paths tried; memory; Keras 2
+  run(main, parse_args)        the command line: flags, TensorFlow, main(args); Ctrl-C, SIGTERM, SIGHUP;
+                               a closed pipe or a console that cannot encode the text (terminal_output)
+  parser, add_run_flags, add_rnn_mode, parse, check_run_args
+                               flags with each default said once; output paths tried; memory; TensorFlow
+                               and Keras 2 installed (not_installed: what to do, on any Python)
   tf, rnn                      tensorflow.compat.v1 and its nn.rnn_cell, loaded late (load_tensorflow)
-  start_run, session_config    seeds; session options and the "Device: ..." line
-  training_guard, check_finite a diverged loss or a signal during training: one line, exit status
-  Checkpoints                  --save_path / --restore with checkpoint.json
+  start_run, session_config, rnn_mode
+                               seeds; session options and the "Device: ..." line; --rnn_mode's default
+  training_guard, check_finite a diverged loss, a signal or a closed output during training: one line
+  Checkpoints, checkpoints_in  --save_path / --restore with checkpoint.json; a folder read from itself
   summary_writer, scalar, close_writer      TensorBoard (--logdir)
   plot, pyplot, write_figure   figures, never half written; write_metrics (--metrics_json)
   Progress                     "words/s, ETA" lines on long passes
