@@ -102,7 +102,7 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
     def _get_help_string(self, action):
         text = action.help or ""
-        if action.default in (None, False) or PAGE_VALUE.search(text):
+        if action.default is None or action.default is False or PAGE_VALUE.search(text):   # 0 is a default
             return text
         return super(HelpFormatter, self)._get_help_string(action)
 

@@ -271,6 +271,8 @@ def test_help_says_each_default_once(script, monkeypatch, capsys):
     for line in flags:
         assert "(default: None)" not in line and "(default: False)" not in line, line
         assert len(support.PAGE_VALUE.findall(line)) <= 1, line
+        if line.startswith("--sample "):                   # a default of 0 is a default, said
+            assert line.endswith("(default: 0)"), line
     for line in flags:                                     # e.g. --epochs EPOCHS EPOCH (guide: 50)
         m = re.match(r"--(\w+) [A-Z_0-9]+ .*\((?:guide|pages?|both pages|tutorial): ([0-9.]+)\)$", line)
         if m:                                              # for the variant the flag is for
