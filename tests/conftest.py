@@ -1,7 +1,9 @@
 """Shared fixtures: TensorFlow is imported once per session; each test starts with an empty graph."""
+import gc
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,10 +42,18 @@ def fresh_graph():
 
 
 def run_script(script, *args, env=None, cwd=None):
-    """Run one of the project's scripts as a user would; returns the CompletedProcess."""
+    """Run one of the project's scripts as a user would, in a new python; returns the CompletedProcess.
+    (The `launcher` fixture runs them faster, for runs that change nothing Python reads as it starts.)"""
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args),
                           capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+
+
+def start_script(script, *args, env=None, cwd=None):
+    """A new python running the script, its output on pipes: the subprocess.Popen."""
+    return subprocess.Popen([sys.executable, os.path.join(ROOT, script)] + list(args), cwd=cwd or ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, **(env or {})))
 
 
 @pytest.fixture
@@ -62,3 +72,35 @@ def tensorboard_scalars(logdir):
     events = EventAccumulator(str(logdir), size_guidance={"scalars": 0})
     events.Reload()
     return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def imported_once():
+    """What the tests load anyway, loaded first and left out of the garbage collector's rounds (gc.freeze):
+    each full collection would otherwise walk TensorFlow's modules again (about 1.5 s per worker)."""
+    import matplotlib.pyplot  # noqa: F401
+    import tensorflow  # noqa: F401
+    import tf_keras  # noqa: F401
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(scope="session")
+def launcher():
+    """Runs a script as `python script.py` does, TensorFlow imported once for every run (tests/launcher.py).
+    Where there is no fork (Windows), each run is a new python."""
+    if not hasattr(os, "fork"):
+        yield SimpleNamespace(run=run_script, start=start_script)
+        return
+    from launcher import Launcher
+    server = Launcher()
+    yield server
+    server.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """The tests that use the launcher run on one worker (pytest.ini: --dist loadgroup): one launcher."""
+    for item in items:
+        if "launcher" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("launcher"))

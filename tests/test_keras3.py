@@ -8,7 +8,6 @@ to the same test figure, or refuses another model's in one line."""
 import json
 import os
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -21,11 +20,10 @@ from mnist_files import learnable_idx
 from test_reader import write_ptb
 
 SAME_FUNCTION = 1e-5    # max abs difference of outputs (PTB: relative, per chunk)
-pytestmark = pytest.mark.xdist_group("keras3")   # one worker: the subprocess runs once (pytest.ini: loadgroup)
 
 
-@pytest.fixture(scope="module")
-def checks(tmp_path_factory):
+@pytest.fixture(scope="session")     # once, whatever order a worker runs the tests in
+def checks(launcher, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("keras3")
     mnist = learnable_idx(str(tmp / "mnist"), n_train=5200, n_test=30)   # projected keeps 5,000 aside
     corpus = write_ptb(tmp / "ptb", train="the cat sat on the mat\na dog ate the cat\n" * 40,
@@ -50,8 +48,7 @@ def checks(tmp_path_factory):
     for data in damaged.glob("model.ckpt-*.data-*"):
         data.write_bytes(data.read_bytes()[:len(data.read_bytes()) // 2])
     requests.append(["ptb_language_model", ["--model", "test", "--data_path", corpus, "--from_tf1", str(damaged)]])
-    r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "keras3_checks.py"), json.dumps(requests)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    r = launcher.run(os.path.join("tests", "keras3_checks.py"), json.dumps(requests))
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.splitlines()[-1]), tf1, requests
 

@@ -5,7 +5,6 @@ import json
 import os
 import runpy
 import signal
-import subprocess
 import sys
 import types
 
@@ -181,16 +180,12 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("signum,status,said", [(signal.SIGTERM, 143, "Terminated.")])
-def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_dir, tmp_path, capsys):
+def test_a_signal_during_training_saves_and_resumes(signum, status, said, launcher, mnist_dir, tmp_path, capsys):
     """SIGTERM (`timeout`, a scheduler, a container stop) sent to a real run in epoch 3: the current
     step is saved, one line says what happened, and --restore resumes from that step."""
     ckpt = tmp_path / "ckpt"
-    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
-                          "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                         # as from a shell: pytest-xdist's workers ignore SIGINT, and a child inherits that
-                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    p = launcher.start("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
+                       "100000", "--no_plot", "--save_path", str(ckpt), env={"PYTHONUNBUFFERED": "1"})
     try:
         for line in p.stdout:             # wait until training is under way, then send the signal
             if line.startswith("epoch: 3"):
@@ -211,14 +206,12 @@ def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_
     assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
 
 
-def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(mnist_dir, tmp_path):
+def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(launcher, mnist_dir, tmp_path):
     """`python lstm_mnist_classify.py ... | head`: the reader goes away in epoch 3. The run saves the
     current step, as Ctrl-C would, and ends with a broken pipe's exit status, 141, and no traceback."""
     ckpt = tmp_path / "ckpt"
-    p = subprocess.Popen([sys.executable, os.path.join(ROOT, "lstm_mnist_classify.py"), "--data_dir", mnist_dir,
-                          "--batch_size", "20", "--epochs", "100000", "--no_plot", "--save_path", str(ckpt)],
-                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    p = launcher.start("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
+                       "100000", "--no_plot", "--save_path", str(ckpt), env={"PYTHONUNBUFFERED": "1"})
     try:
         for line in p.stdout:
             if line.startswith("epoch: 3"):

@@ -100,14 +100,13 @@ def test_the_notes_page_model_is_its_own_class_with_the_pages_layers(tf):
         assert any(v.name == "in_hidden/weights:0" for v in tf.global_variables())
 
 
-def test_command_line_run_writes_metrics_plot_and_tensorboard(tmp_path):
-    # a user's TF_USE_LEGACY_KERAS=0 would bring Keras 3's "not available" error: the script sets 1
-    r = run_script("lstm_regression.py", "--max_steps", "2", "--metrics_json", str(tmp_path / "m.json"),
-                   "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs"),
-                   env={"TF_USE_LEGACY_KERAS": "0"})
+def test_command_line_run_writes_metrics_plot_and_tensorboard(launcher, tmp_path):
+    # (TensorFlow's start-up, in a new python: test_mnist_scripts.test_command_line_runs)
+    r = launcher.run("lstm_regression.py", "--max_steps", "2", "--metrics_json", str(tmp_path / "m.json"),
+                     "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs"))
     assert r.returncode == 0, r.stderr
     assert "cost: " in r.stdout and "Device:" in r.stdout
-    assert r.stderr == ""          # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown
+    assert r.stderr == ""
     m = json.loads((tmp_path / "m.json").read_text())
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",
                 "examples_per_second", "device"]:

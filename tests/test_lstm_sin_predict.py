@@ -100,8 +100,8 @@ def test_training_lowers_the_test_loss_and_seed_repeats(capsys):
     assert out1 == out2 and first["test_mse"] == second["test_mse"]
 
 
-def test_command_line_run(tmp_path):
-    r = run_script("lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot",
+def test_command_line_run(launcher, tmp_path):
+    r = launcher.run("lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot",
                    "--metrics_json", str(tmp_path / "m.json"), "--logdir", str(tmp_path / "logs"))
     assert r.returncode == 0, r.stderr
     m = json.loads((tmp_path / "m.json").read_text())

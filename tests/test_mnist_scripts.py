@@ -184,13 +184,15 @@ def test_command_line_runs(mnist_dir, tmp_path):
     shutil.copy(os.path.join(ROOT, "support.py"), alone)
     shutil.copy(os.path.join(ROOT, "fused_lstm.py"), alone)
     shutil.copytree(os.path.join(ROOT, "data"), alone / "data", ignore=shutil.ignore_patterns("mnist", "ptb"))
-    # and on a console that cannot write the data folder's name (Chinese, on cp1252): "?" in its place
+    # and on a console that cannot write the data folder's name (Chinese, on cp1252): "?" in its place;
+    # a user's TF_USE_LEGACY_KERAS=0 would bring Keras 3's "not available" error: the script sets 1
     chinese = shutil.copytree(mnist_dir, tmp_path / "数据")
     r = subprocess.run([sys.executable, str(alone / "bilstm_mnist.py"), "--data_dir", str(chinese),
                         "--max_steps", "2", "--no_plot", "--metrics_json", str(tmp_path / "b.json")],
-                       capture_output=True, text=True, cwd=str(alone), encoding="cp1252",
-                       env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252"), timeout=300)
+                       capture_output=True, text=True, cwd=str(alone), encoding="cp1252", timeout=300,
+                       env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252", TF_USE_LEGACY_KERAS="0"))
     assert r.returncode == 0, r.stderr
+    assert r.stderr == ""          # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown
     assert "test accuracy:" in r.stdout and "pixels 0-255 (raw)" in r.stdout
     assert "Extracting %s" % os.path.join(str(tmp_path), "??", "train-images-idx3-ubyte") in r.stdout
     b = json.loads((tmp_path / "b.json").read_text())

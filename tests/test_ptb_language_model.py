@@ -151,8 +151,8 @@ def test_bad_data_exits_2_with_one_line(tmp_path, capsys):
     assert e.value.code == 2 and err.startswith("error: ") and "too few" in err and err.count("\n") == 1
 
 
-def test_command_line_run(corpus, tmp_path):
-    r = run_script("ptb_language_model.py", "--model", "test", "--data_path", corpus, "--max_steps", "2",
+def test_command_line_run(launcher, corpus, tmp_path):
+    r = launcher.run("ptb_language_model.py", "--model", "test", "--data_path", corpus, "--max_steps", "2",
                    "--no_plot", "--metrics_json", str(tmp_path / "m.json"))
     assert r.returncode == 0, r.stderr
     m = json.loads((tmp_path / "m.json").read_text())

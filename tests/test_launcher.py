@@ -1,0 +1,44 @@
+"""tests/launcher.py starts a script as a new python does (what the tests that use it rely on), and
+refuses a run it cannot start that way."""
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """import os, signal, sys
+print(__name__, sys.argv, sys.path[0], os.getcwd(), os.environ.get("PROBE"))
+print(sys.stdout.encoding, sys.stdout.errors, sys.stdout.write_through, type(sys.stdout.buffer).__name__)
+print(signal.getsignal(signal.SIGINT) is signal.default_int_handler, os.getpid() != int(sys.argv[1]))
+print("to stderr", file=sys.stderr)
+sys.exit(3)
+"""
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_a_launched_run_starts_as_a_new_python(launcher, tmp_path, unbuffered):
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    env = {"PROBE": "here", "PYTHONUNBUFFERED": unbuffered}
+    launched = launcher.run(str(script), str(os.getpid()), "a b", env=env, cwd=tmp_path)
+    new = subprocess.run([sys.executable, str(script), str(os.getpid()), "a b"], capture_output=True, text=True,
+                         cwd=tmp_path, env=dict(os.environ, **env),
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))   # as from a shell
+    assert (launched.returncode, launched.stdout, launched.stderr) == (3, new.stdout, new.stderr)
+    assert "True True" in new.stdout and ("FileIO" in new.stdout) == bool(unbuffered)
+
+
+def test_a_signal_reaches_the_launched_run(launcher, tmp_path):
+    script = tmp_path / "wait.py"
+    script.write_text("import signal\nprint('ready', flush=True)\nsignal.pause()\n")
+    run = launcher.start(str(script))
+    assert run.stdout.readline() == "ready\n"
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=30) == -signal.SIGTERM
+
+
+@pytest.mark.parametrize("variable", ["PYTHONIOENCODING", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "LANG"])
+def test_what_python_reads_as_it_starts_is_refused(launcher, variable):
+    with pytest.raises(ValueError, match=variable):
+        launcher.start("lstm_regression.py", "--help", env={variable: "x"})
