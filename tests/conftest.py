@@ -39,6 +39,11 @@ def fresh_graph():
     if "tensorflow" in sys.modules:
         sys.modules["tensorflow"].compat.v1.reset_default_graph()
         sys.modules["tensorflow"].compat.v1.set_random_seed(0)
+        if not gc.get_freeze_count():
+            # TensorFlow's modules out of the garbage collector's rounds: each full collection walked
+            # them again (about 1.5 s per worker)
+            gc.collect()
+            gc.freeze()
 
 
 def run_script(script, *args, env=None, cwd=None):
@@ -72,17 +77,6 @@ def tensorboard_scalars(logdir):
     events = EventAccumulator(str(logdir), size_guidance={"scalars": 0})
     events.Reload()
     return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def imported_once():
-    """What the tests load anyway, loaded first and left out of the garbage collector's rounds (gc.freeze):
-    each full collection would otherwise walk TensorFlow's modules again (about 1.5 s per worker)."""
-    import matplotlib.pyplot  # noqa: F401
-    import tensorflow  # noqa: F401
-    import tf_keras  # noqa: F401
-    gc.collect()
-    gc.freeze()
 
 
 @pytest.fixture(scope="session")
