@@ -7,7 +7,8 @@ status and signals, its standard streams on the test's pipes, and it starts the 
 its argv, environment, working directory and sys.path[0], `__name__ == "__main__"`. What a fork cannot
 give is what Python and TensorFlow read while they start (PYTHONPATH, PYTHONIOENCODING, the locale,
 TF_* variables, TensorFlow's own start-up log): a run that changes one of those is refused here, and its
-test runs a new `python` (conftest.run_script). Not on Windows (no fork): there every run is a new python.
+test runs a new `python` (conftest.run_script). On Linux only: Windows has no fork, and macOS's system
+libraries are not safe in a forked child; there every run is a new python.
 """
 import io
 import json
@@ -117,6 +118,8 @@ class Run:
             if reader.is_alive():
                 raise subprocess.TimeoutExpired(self.args, timeout)
         self.wait(timeout)
+        self.stdout.close()
+        self.stderr.close()
         return found["out"], found["err"]
 
 

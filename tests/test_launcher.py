@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="elsewhere every run is a new python")
+
 PROBE = """import os, signal, sys
 print(__name__, sys.argv, sys.path[0], os.getcwd(), os.environ.get("PROBE"))
 print(sys.stdout.encoding, sys.stdout.errors, sys.stdout.write_through, type(sys.stdout.buffer).__name__)
