@@ -59,7 +59,11 @@ class Launcher:
 
     def run(self, script, *args, env=None, cwd=None, timeout=300):
         run = self.start(script, *args, env=env, cwd=cwd)
-        out, err = run.communicate(timeout=timeout)
+        try:
+            out, err = run.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            run.kill()             # as subprocess.run does; the launcher is free for the next run
+            raise
         return subprocess.CompletedProcess(run.args, run.returncode, out, err)
 
     def reply(self, timeout):

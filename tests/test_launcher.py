@@ -40,6 +40,14 @@ def test_a_signal_reaches_the_launched_run(launcher, tmp_path):
     assert run.wait(timeout=30) == -signal.SIGTERM
 
 
+def test_a_run_past_its_timeout_is_killed_and_the_launcher_goes_on(launcher, tmp_path):
+    script = tmp_path / "forever.py"
+    script.write_text("import signal\nsignal.pause()\n")
+    with pytest.raises(subprocess.TimeoutExpired):
+        launcher.run(str(script), timeout=0.2)
+    assert launcher.run("lstm_regression.py", "--steps", "0").returncode == 2     # the next run is served
+
+
 @pytest.mark.parametrize("variable", ["PYTHONIOENCODING", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "LANG"])
 def test_what_python_reads_as_it_starts_is_refused(launcher, variable):
     with pytest.raises(ValueError, match=variable):
