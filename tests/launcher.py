@@ -93,8 +93,11 @@ class Run:
         self.args, self.returncode = ["launcher", str(pid)], None
 
     def send_signal(self, signum):
-        if self.returncode is None:
-            os.kill(self.pid, signum)
+        if self.poll() is None:          # the launcher reaps it at once: its pid is free once it has ended
+            try:
+                os.kill(self.pid, signum)
+            except ProcessLookupError:   # it has just ended
+                pass
 
     def kill(self):
         self.send_signal(signal.SIGKILL)
