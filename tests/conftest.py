@@ -22,6 +22,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def quick_sessions():
+    """In this process, sessions skip Grappler's rewrites (tests/quick_sessions.py): half the CPU."""
+    from quick_sessions import skip_graph_rewrites
+    skip_graph_rewrites()
+
+
 @pytest.fixture(scope="session")
 def tf():
     import tensorflow.compat.v1 as tf1

@@ -1,0 +1,33 @@
+"""The in-process sessions skip Grappler (tests/quick_sessions.py): they keep the scripts' own options
+and compute what a session with Grappler computes."""
+import numpy as np
+
+import support
+
+
+def test_a_session_keeps_the_scripts_options_and_skips_only_the_rewrites(tf):
+    config, _ = support.session_config(cpu=True)
+    with tf.Session(config=config) as sess:
+        assert sess._config.device_count["GPU"] == 0 and sess._config.gpu_options.allow_growth
+        assert sess._config.graph_options.rewrite_options.disable_meta_optimizer
+
+
+def test_without_the_rewrites_a_graph_computes_the_same(tf):
+    x = tf.constant(np.random.RandomState(0).rand(3, 28, 4).astype(np.float32))
+    cell = support.rnn.BasicLSTMCell(5)
+    outputs, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+    loss = tf.reduce_sum(tf.square(outputs[:, -1]))
+    fetches = [loss] + tf.gradients(loss, tf.trainable_variables())
+    found = []
+    for with_rewrites in (False, True):
+        sess = tf.Session.__new__(tf.Session)
+        if with_rewrites:
+            tf.Session.__init__.with_rewrites(sess, "", None, tf.ConfigProto())
+            assert not sess._config.graph_options.rewrite_options.disable_meta_optimizer
+        else:
+            tf.Session.__init__(sess)
+        with sess:
+            sess.run(tf.global_variables_initializer())
+            found.append(sess.run(fetches))
+    for a, b in zip(*found):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
