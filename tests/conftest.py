@@ -88,20 +88,28 @@ def tensorboard_scalars(logdir):
 
 @pytest.fixture(scope="session")
 def launcher():
-    """Runs a script as `python script.py` does, TensorFlow imported once for every run (tests/launcher.py).
-    On Linux; elsewhere each run is a new python."""
+    """Runs a script as `python script.py` does, TensorFlow imported once for every run (tests/launcher.py):
+    the launcher the workers started from, or one of its own. On Linux; elsewhere each run is a new python."""
     if not sys.platform.startswith("linux"):
         yield SimpleNamespace(run=run_script, start=start_script)
         return
-    from launcher import Launcher
-    server = Launcher()
+    from launcher import SOCKET, Launcher
+    server = Launcher(os.environ.get(SOCKET))
     yield server
     server.close()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """The tests that use the launcher run on one worker (pytest.ini: --dist loadgroup): one launcher."""
-    for item in items:
-        if "launcher" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("launcher"))
+def pytest_configure(config):
+    """In pytest-xdist's controller (pytest.ini: -n 2), on Linux: one launcher (tests/launcher.py) imports
+    TensorFlow and forks the workers, and serves their `launcher` fixtures."""
+    specs = getattr(config.option, "tx", None)
+    if sys.platform.startswith("linux") and specs and not hasattr(config, "workerinput"):
+        from launcher import SOCKET, Server, worker_python
+        config.launcher = Server()
+        os.environ[SOCKET] = config.launcher.path
+        config.option.tx = ["popen//python=" + worker_python() if spec == "popen" else spec for spec in specs]
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "launcher", None):
+        config.launcher.close()

@@ -1,26 +1,38 @@
-"""Runs the project's scripts for the tests as `python script.py ...` does, without paying TensorFlow's
-import (about 3 s of CPU) in every run.
+"""One process imports TensorFlow, tf-keras and matplotlib once, and forks every process of the test suite
+that needs them: the pytest workers, and the runs of the project's scripts that the tests start as
+`python script.py ...` does. Each such import costs about 3 s of CPU.
 
-Started once (the `launcher` fixture, conftest.py), this process imports TensorFlow, tf-keras and
-matplotlib, then forks a child for each run. The child is a process of its own, with its own pid, exit
-status and signals, its standard streams on the test's pipes, and it starts the script as Python does:
-its argv, environment, working directory and sys.path[0], `__name__ == "__main__"`. What a fork cannot
-give is what Python and TensorFlow read while they start (PYTHONPATH, PYTHONIOENCODING, the locale,
-TF_* variables, TensorFlow's own start-up log): a run that changes one of those is refused here, and its
-test runs a new `python` (conftest.run_script). On Linux only: Windows has no fork, and macOS's system
-libraries are not safe in a forked child; there every run is a new python.
+The pytest controller starts it (conftest.pytest_configure) and gives pytest-xdist `python
+tests/launcher.py --worker` as the workers' python: that small client hands its standard streams to the
+launcher, whose child becomes the worker as `python -u -c CODE` would start, and exits with its status.
+A worker's `launcher` fixture (a Launcher) connects to the same process to run scripts; without xdist
+(`pytest -n 0`) a Launcher starts its own.
+
+A script's run is a process of its own, with its own pid, exit status and signals, its standard streams on
+the test's pipes, and it starts as Python does: its argv, environment, working directory and sys.path[0],
+`__name__ == "__main__"`. What a fork cannot give is what Python and TensorFlow read while they start
+(PYTHONPATH, PYTHONIOENCODING, the locale, TF_* variables, TensorFlow's own start-up log): a run that
+changes one of those is refused here, and its test runs a new `python` (conftest.run_script). On Linux
+only: Windows has no fork, and macOS's system libraries are not safe in a forked child; there every run
+is a new python.
 """
+import builtins
 import io
 import json
 import os
 import select
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOCKET = "TESTS_LAUNCHER"      # the environment variable naming the launcher's socket
 # read while Python, TensorFlow or matplotlib start: a run that changes them needs a new python
 STARTUP = ("PYTHON", "LC_", "LANG", "TF_", "MPL", "OMP_", "OPENBLAS_", "KMP_")
 
@@ -29,30 +41,99 @@ def read_only_at_startup(name):
     return name.startswith(STARTUP) and name != "PYTHONUNBUFFERED"   # -u's buffering: set in the child
 
 
-class Launcher:
-    """The tests' side: run() gives a subprocess.CompletedProcess, start() a Run (subprocess.Popen's
-    part that the tests use)."""
+def startup_changes(env):
+    """The variables read at start-up that env sets otherwise than this process's environment."""
+    return sorted(k for k in set(env) | set(os.environ)
+                  if read_only_at_startup(k) and env.get(k) != os.environ.get(k))
+
+
+def worker_python():
+    """What pytest-xdist runs as a worker's python: this file as a client of the launcher."""
+    return " ".join(shlex.quote(a) for a in (sys.executable, os.path.abspath(__file__), "--worker"))
+
+
+class Server:
+    """The launching process, as its parent sees it: its socket's path; close() ends it."""
 
     def __init__(self):
-        self.channel, theirs = socket.socketpair()     # carries each run's standard streams
-        self.server = subprocess.Popen([sys.executable, os.path.abspath(__file__), str(theirs.fileno())],
-                                       pass_fds=[theirs.fileno()], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, cwd=ROOT)
-        theirs.close()
+        self.folder = tempfile.mkdtemp(prefix="launcher-")
+        self.path = os.path.join(self.folder, "socket")
+        self.log = tempfile.TemporaryFile()      # TensorFlow's start-up lines; shown if it fails
+        self.process = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", self.path],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, cwd=ROOT)
+        if self.process.stdout.readline() != b"listening\n":      # it imports TensorFlow after this
+            self.fail()
+
+    def fail(self):
+        self.log.seek(0)
+        raise RuntimeError("the launcher ended with status %s:\n%s"
+                           % (self.process.wait(), self.log.read().decode(errors="replace")[-3000:]))
+
+    def close(self):
+        """Ends it once its children have ended (their CPU time is then counted as the suite's)."""
+        self.process.stdin.close()
+        self.process.wait(timeout=120)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.process.returncode:
+            self.fail()
+
+
+def send(channel, request, fds):
+    """A request: its length with the three standard-stream fds it passes, then its JSON."""
+    data = json.dumps(request).encode()
+    socket.send_fds(channel, [b"%010d" % len(data)], fds)
+    channel.sendall(data)
+
+
+def receive(channel):
+    """The next request and its fds, or (None, None) once the other side has closed."""
+    head, fds, _, _ = socket.recv_fds(channel, 10, 3)
+    while head and len(head) < 10:
+        head += channel.recv(10 - len(head))
+    data = b""
+    while len(head) == 10 and len(data) < int(head):
+        chunk = channel.recv(int(head) - len(data))
+        if not chunk:
+            break
+        data += chunk
+    if not head or len(data) < int(head):
+        return None, None
+    return json.loads(data), fds
+
+
+def read_line(channel, buffered, timeout):
+    """(the next line, what came after it) from channel, waiting at most timeout seconds."""
+    while b"\n" not in buffered:
+        if not select.select([channel], [], [], timeout)[0]:
+            raise subprocess.TimeoutExpired("launcher", timeout)
+        chunk = channel.recv(4096)
+        if not chunk:
+            raise RuntimeError("the launcher has ended")
+        buffered += chunk
+    line, rest = buffered.split(b"\n", 1)
+    return line, rest
+
+
+class Launcher:
+    """The tests' side: run() gives a subprocess.CompletedProcess, start() a Run (subprocess.Popen's
+    part that the tests use). Connects to the launcher at `path`, or starts one of its own."""
+
+    def __init__(self, path=None):
+        self.own = Server() if path is None else None
+        self.path = path or self.own.path
+        self.channel = socket.socket(socket.AF_UNIX)
+        self.channel.connect(self.path)
         self.replies = b""
 
     def start(self, script, *args, env=None, cwd=None):
         full_env = dict(os.environ, **(env or {}))
-        changed = sorted(k for k in set(full_env) | set(os.environ)
-                         if read_only_at_startup(k) and full_env.get(k) != os.environ.get(k))
+        changed = startup_changes(full_env)
         if changed:
             raise ValueError("the launcher cannot change %s: use conftest.run_script" % ", ".join(changed))
         request = {"argv": [os.path.join(ROOT, script)] + [str(a) for a in args], "env": full_env,
                    "cwd": str(cwd or ROOT)}
         out, err, null = os.pipe(), os.pipe(), os.open(os.devnull, os.O_RDONLY)
-        self.server.stdin.write(json.dumps(request).encode() + b"\n")
-        self.server.stdin.flush()
-        socket.send_fds(self.channel, [b"."], [null, out[1], err[1]])
+        send(self.channel, request, [null, out[1], err[1]])
         for fd in (null, out[1], err[1]):
             os.close(fd)
         return Run(self, int(self.reply(timeout=60)), open(out[0]), open(err[0]))
@@ -67,21 +148,14 @@ class Launcher:
         return subprocess.CompletedProcess(run.args, run.returncode, out, err)
 
     def reply(self, timeout):
-        """The server's next line (a pid, or an exit status), waiting at most timeout seconds."""
-        fd = self.server.stdout.fileno()
-        while b"\n" not in self.replies:
-            if not select.select([fd], [], [], timeout)[0]:
-                raise subprocess.TimeoutExpired("launcher", timeout)
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                raise RuntimeError("the launcher has ended (status %s)" % self.server.wait())
-            self.replies += chunk
-        line, self.replies = self.replies.split(b"\n", 1)
+        """The launcher's next line (a pid, or an exit status), waiting at most timeout seconds."""
+        line, self.replies = read_line(self.channel, self.replies, timeout)
         return line
 
     def close(self):
-        self.server.stdin.close()
-        self.server.wait(timeout=60)
+        self.channel.close()
+        if self.own:
+            self.own.close()
 
 
 class Run:
@@ -130,40 +204,69 @@ class Run:
         return found["out"], found["err"]
 
 
-# ------------------------------------------------------------------ the server and its children
-def serve(channel):
-    """Import once, then fork a child per request. Returns the request in the child, None at the end."""
+# ------------------------------------------------------------------ the launcher and its children
+def serve(path):
+    """Listen, import once, then fork a handler per connection. Returns the connection in a handler,
+    None in the launcher at the end (its standard input closed)."""
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(path)
+    listener.listen(16)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for pytest and the runs (see become)
+    os.write(1, b"listening\n")                      # connections wait while TensorFlow loads
     import matplotlib.pyplot  # noqa: F401   (MPLBACKEND=Agg: conftest)
     import tensorflow  # noqa: F401
     import tf_keras  # noqa: F401
     import gc
     gc.freeze()      # what is loaded stays out of the children's collections and their exit (0.5 s each)
-    requests = io.open(0, "rb", buffering=0, closefd=False)   # unbuffered: nothing kept for a child
+    handlers = set()
     while True:
-        line = b""
-        while not line.endswith(b"\n"):
-            byte = requests.read(1)
-            if not byte:
-                return None, None
-            line += byte
-        _, fds, _, _ = socket.recv_fds(channel, 1, 3)
+        ready = select.select([listener, 0], [], [], 1.0)[0]
+        for pid in list(handlers):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                handlers.discard(pid)
+        if 0 in ready and not os.read(0, 1):
+            break
+        if listener in ready:
+            connection, _ = listener.accept()
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                return connection
+            connection.close()
+            handlers.add(pid)
+    for pid in handlers:
+        os.waitpid(pid, 0)
+    return None
+
+
+def handle(connection):
+    """A handler: forks a child per request on its connection, sends back its pid, then its exit
+    status. Returns the request in the child, None at the end."""
+    while True:
+        request, fds = receive(connection)
+        if request is None:
+            return None, None
         pid = os.fork()
         if pid == 0:
-            channel.close()
-            return json.loads(line), fds
+            connection.close()
+            return request, fds
         for fd in fds:
             os.close(fd)
-        os.write(1, b"%d\n" % pid)
-        _, status = os.waitpid(pid, 0)
-        os.write(1, b"%d\n" % os.waitstatus_to_exitcode(status))
+        try:
+            connection.sendall(b"%d\n" % pid)
+            _, status = os.waitpid(pid, 0)
+            connection.sendall(b"%d\n" % os.waitstatus_to_exitcode(status))
+        except BrokenPipeError:        # the test's side has gone: its runs with it
+            return None, None
 
 
 def become(request, fds):
-    """In the child: the run's standard streams, environment, folder and argv, as `python script` has."""
+    """In the child: the run's standard streams, environment, folder and argv, as `python script` has
+    (or `python -u -c code`, for a pytest worker)."""
     for fd, std in zip(fds, (0, 1, 2)):
         os.dup2(fd, std)
         os.close(fd)
-    unbuffered = bool(request["env"].get("PYTHONUNBUFFERED"))
+    unbuffered = bool(request.get("unbuffered") or request["env"].get("PYTHONUNBUFFERED"))
     if unbuffered != bool(os.environ.get("PYTHONUNBUFFERED")):    # as python -u, or not
         sys.stdout = sys.__stdout__ = io.TextIOWrapper(
             io.open(1, "wb", buffering=0 if unbuffered else -1, closefd=False),
@@ -172,13 +275,42 @@ def become(request, fds):
     os.environ.update(request["env"])
     os.chdir(request["cwd"])
     sys.argv = request["argv"]
-    sys.path[0] = os.path.dirname(sys.argv[0])
+    sys.path[0] = os.path.dirname(sys.argv[0])          # "" for ["-c"], as python -c has it
     signal.signal(signal.SIGINT, signal.default_int_handler)          # as from a shell
 
 
+def worker(argv):
+    """`launcher.py --worker -u -c CODE`, as pytest-xdist starts a worker's python: the launcher's child
+    runs CODE with this process's standard streams; this one waits, and ends as it ended."""
+    code = argv[argv.index("-c") + 1]
+    channel = socket.socket(socket.AF_UNIX)
+    channel.connect(os.environ[SOCKET])
+    send(channel, {"code": code, "argv": ["-c"], "unbuffered": "-u" in argv, "env": dict(os.environ),
+                   "cwd": os.getcwd()}, [0, 1, 2])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the worker has Ctrl-C from the terminal itself
+    pid, rest = read_line(channel, b"", None)
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(int(pid), signal.SIGTERM))
+    status = int(read_line(channel, rest, None)[0])
+    if status < 0:                                   # ended by a signal: so does this process
+        signal.signal(-status, signal.SIG_DFL)
+        os.kill(os.getpid(), -status)
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    request, fds = serve(socket.socket(fileno=int(sys.argv[1])))
+    if sys.argv[1] == "--worker":
+        worker(sys.argv)
+    connection = serve(sys.argv[2])
+    request, fds = handle(connection) if connection else (None, None)
     if request is not None:
+        anew = "code" in request and startup_changes(request["env"])   # not as this process started
         become(request, fds)
-        import runpy
-        runpy.run_path(sys.argv[0], run_name="__main__")             # its exit: as python's own
+        if anew:
+            os.execve(sys.executable, [sys.executable, "-u", "-c", request["code"]], request["env"])
+        if "code" in request:
+            main = sys.modules["__main__"] = types.ModuleType("__main__")
+            main.__builtins__ = builtins
+            exec(compile(request["code"], "<string>", "exec"), main.__dict__)
+        else:
+            import runpy
+            runpy.run_path(sys.argv[0], run_name="__main__")         # its exit: as python's own

@@ -19,6 +19,7 @@ from conftest import ROOT
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 
+pytestmark = pytest.mark.xdist_group("keras3")   # pytest.ini: --dist loadgroup: one worker sets `checks` up
 SAME_FUNCTION = 1e-5    # max abs difference of outputs (PTB: relative, per chunk)
 
 

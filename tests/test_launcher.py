@@ -1,6 +1,7 @@
 """tests/launcher.py starts a script as a new python does (what the tests that use it rely on), and
 refuses a run it cannot start that way."""
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -52,3 +53,32 @@ def test_a_run_past_its_timeout_is_killed_and_the_launcher_goes_on(launcher, tmp
 def test_what_python_reads_as_it_starts_is_refused(launcher, variable):
     with pytest.raises(ValueError, match=variable):
         launcher.start("lstm_regression.py", "--help", env={variable: "x"})
+
+
+WORKER = """import os, sys
+print(__name__, sorted(k for k in globals() if not k.startswith('__')), sys.argv, repr(sys.path[0]), os.getcwd())
+print(os.environ.get("PROBE"), sys.stdin.readline().strip(), sys.stdout.write_through)
+print("to stderr", file=sys.stderr)
+print("tensorflow" in sys.modules, file=sys.stderr)
+sys.exit(5)
+"""
+
+
+def test_a_worker_starts_as_python_u_c_would_with_tensorflow_loaded(launcher, tmp_path):
+    """How pytest-xdist's workers start (conftest.pytest_configure): `launcher.py --worker -u -c CODE`."""
+    from launcher import SOCKET, worker_python
+    env = dict(os.environ, PROBE="here", **{SOCKET: launcher.path})
+    launched = subprocess.run(shlex.split(worker_python()) + ["-u", "-c", WORKER], input="a line\n",
+                              capture_output=True, text=True, cwd=tmp_path, env=env)
+    new = subprocess.run([sys.executable, "-u", "-c", WORKER], input="a line\n", capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert (launched.returncode, launched.stdout) == (5, new.stdout)
+    assert "__main__ ['os', 'sys'] ['-c'] '' " in new.stdout and "here a line True" in new.stdout
+    assert (launched.stderr, new.stderr) == ("to stderr\nTrue\n", "to stderr\nFalse\n")   # forked: loaded
+
+
+def test_a_worker_ended_by_a_signal_ends_its_client_so(launcher):
+    from launcher import SOCKET, worker_python
+    launched = subprocess.run(shlex.split(worker_python()) + ["-u", "-c", "import os; os.kill(os.getpid(), 15)"],
+                              env=dict(os.environ, **{SOCKET: launcher.path}))
+    assert launched.returncode == -signal.SIGTERM
