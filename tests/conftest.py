@@ -54,11 +54,22 @@ def fresh_graph():
 
 
 def run_script(script, *args, env=None, cwd=None):
-    """Run one of the project's scripts as a user would, in a new python; returns the CompletedProcess.
-    (The `launcher` fixture runs them faster, for runs that change nothing Python reads as it starts.)"""
+    """Run one of the project's scripts as a user would, before TensorFlow is loaded; returns the
+    CompletedProcess. Forked by the launcher that has not loaded it (tests/launcher.py), where its
+    PYTHONPATH is all env changes of what Python reads as it starts; else a new python. (The `launcher`
+    fixture runs scripts with TensorFlow loaded already.)"""
+    global _bare
+    if sys.platform.startswith("linux") and os.environ.get("TESTS_LAUNCHER"):
+        from launcher import Launcher, startup_changes
+        if set(startup_changes(dict(os.environ, **(env or {})))) <= {"PYTHONPATH"}:
+            _bare = _bare or Launcher(os.environ["TESTS_LAUNCHER"], bare=True)
+            return _bare.run(script, *args, env=env, cwd=cwd)
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args),
                           capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+
+
+_bare = None
 
 
 def start_script(script, *args, env=None, cwd=None):

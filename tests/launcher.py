@@ -33,6 +33,7 @@ import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOCKET = "TESTS_LAUNCHER"      # the environment variable naming the launcher's socket
+BARE = ".bare"                 # its twin's, which has not imported TensorFlow (only numpy)
 # read while Python, TensorFlow or matplotlib start: a run that changes them needs a new python
 STARTUP = ("PYTHON", "LC_", "LANG", "TF_", "MPL", "OMP_", "OPENBLAS_", "KMP_")
 
@@ -118,18 +119,19 @@ class Launcher:
     """The tests' side: run() gives a subprocess.CompletedProcess, start() a Run (subprocess.Popen's
     part that the tests use). Connects to the launcher at `path`, or starts one of its own."""
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, bare=False):
         self.own = Server() if path is None else None
-        self.path = path or self.own.path
+        self.path, self.bare = path or self.own.path, bare
         self.channel = socket.socket(socket.AF_UNIX)
-        self.channel.connect(self.path)
+        self.channel.connect(self.path + (BARE if bare else ""))
         self.replies = b""
 
     def start(self, script, *args, env=None, cwd=None):
+        """bare: a launcher without TensorFlow loaded, which can change PYTHONPATH (as python reads it)."""
         full_env = dict(os.environ, **(env or {}))
-        changed = startup_changes(full_env)
+        changed = [k for k in startup_changes(full_env) if not (self.bare and k == "PYTHONPATH")]
         if changed:
-            raise ValueError("the launcher cannot change %s: use conftest.run_script" % ", ".join(changed))
+            raise ValueError("the launcher cannot change %s: use a new python" % ", ".join(changed))
         request = {"argv": [os.path.join(ROOT, script)] + [str(a) for a in args], "env": full_env,
                    "cwd": str(cwd or ROOT)}
         out, err, null = os.pipe(), os.pipe(), os.open(os.devnull, os.O_RDONLY)
@@ -207,21 +209,28 @@ class Run:
 # ------------------------------------------------------------------ the launcher and its children
 def serve(path):
     """Listen, import once, then fork a handler per connection. Returns the connection in a handler,
-    None in the launcher at the end (its standard input closed)."""
-    listener = socket.socket(socket.AF_UNIX)
-    listener.bind(path)
-    listener.listen(16)
+    None in a launcher at the end (its standard input closed). Two launchers: this one, which imports
+    TensorFlow, and one forked before it does (at path + BARE), for the runs that must start without it."""
+    listeners = [socket.socket(socket.AF_UNIX) for _ in range(2)]
+    for listener, where in zip(listeners, (path, path + BARE)):
+        listener.bind(where)
+        listener.listen(16)
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is for pytest and the runs (see become)
-    os.write(1, b"listening\n")                      # connections wait while TensorFlow loads
-    import matplotlib.pyplot  # noqa: F401   (MPLBACKEND=Agg: conftest)
-    import tensorflow  # noqa: F401
-    import tf_keras  # noqa: F401
+    os.write(1, b"listening\n")                      # connections wait while the imports run
+    import numpy  # noqa: F401   (a script's first import: 0.1 s of its 0.15 s)
+    bare = os.fork()
+    listener = listeners[1 if bare == 0 else 0]
+    listeners[0 if bare == 0 else 1].close()
+    if bare:
+        import matplotlib.pyplot  # noqa: F401   (MPLBACKEND=Agg: conftest)
+        import tensorflow  # noqa: F401
+        import tf_keras  # noqa: F401
     import gc
     gc.freeze()      # what is loaded stays out of the children's collections and their exit (0.5 s each)
-    handlers = set()
+    handlers = set([bare] if bare else [])
     while True:
         ready = select.select([listener, 0], [], [], 1.0)[0]
-        for pid in list(handlers):
+        for pid in list(handlers - {bare}):
             if os.waitpid(pid, os.WNOHANG)[0]:
                 handlers.discard(pid)
         if 0 in ready and not os.read(0, 1):
@@ -260,9 +269,23 @@ def handle(connection):
             return None, None
 
 
-def become(request, fds):
+def pythonpath(env, cwd=""):
+    """The folders env's PYTHONPATH puts on sys.path, as python does (relative ones from cwd)."""
+    return [os.path.abspath(os.path.join(cwd, p)) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
+def shadowed(request, started):
+    """Whether the request's PYTHONPATH, if another than this process started with, holds a module this
+    process has imported already (a fake numpy, say)."""
+    names, folders = {m.partition(".")[0] for m in sys.modules}, pythonpath(request["env"], request["cwd"])
+    return folders != started and any(
+        os.path.exists(os.path.join(folder, name)) or os.path.exists(os.path.join(folder, name + ".py"))
+        for folder in folders for name in names)
+
+
+def become(request, fds, started):
     """In the child: the run's standard streams, environment, folder and argv, as `python script` has
-    (or `python -u -c code`, for a pytest worker)."""
+    (or `python -u -c code`, for a pytest worker). started: the PYTHONPATH this process started with."""
     for fd, std in zip(fds, (0, 1, 2)):
         os.dup2(fd, std)
         os.close(fd)
@@ -276,6 +299,8 @@ def become(request, fds):
     os.chdir(request["cwd"])
     sys.argv = request["argv"]
     sys.path[0] = os.path.dirname(sys.argv[0])          # "" for ["-c"], as python -c has it
+    if pythonpath(request["env"]) != started:            # the bare launcher: as python reads PYTHONPATH
+        sys.path[1:] = pythonpath(request["env"]) + [p for p in sys.path[1:] if p not in started]
     signal.signal(signal.SIGINT, signal.default_int_handler)          # as from a shell
 
 
@@ -303,10 +328,13 @@ if __name__ == "__main__":
     connection = serve(sys.argv[2])
     request, fds = handle(connection) if connection else (None, None)
     if request is not None:
-        anew = "code" in request and startup_changes(request["env"])   # not as this process started
-        become(request, fds)
+        started = pythonpath(os.environ)
+        # not as this process started, or a module it has loaded shadowed: a new python
+        anew = ("code" in request and startup_changes(request["env"])) or shadowed(request, started)
+        become(request, fds, started)
         if anew:
-            os.execve(sys.executable, [sys.executable, "-u", "-c", request["code"]], request["env"])
+            argv = ["-u", "-c", request["code"]] if "code" in request else request["argv"]
+            os.execve(sys.executable, [sys.executable] + argv, request["env"])
         if "code" in request:
             main = sys.modules["__main__"] = types.ModuleType("__main__")
             main.__builtins__ = builtins

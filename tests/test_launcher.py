@@ -82,3 +82,34 @@ def test_a_worker_ended_by_a_signal_ends_its_client_so(launcher):
     launched = subprocess.run(shlex.split(worker_python()) + ["-u", "-c", "import os; os.kill(os.getpid(), 15)"],
                               env=dict(os.environ, **{SOCKET: launcher.path}))
     assert launched.returncode == -signal.SIGTERM
+
+
+BARE_PROBE = """import sys
+import here
+print(sys.path, here.__file__, "tensorflow" in sys.modules)
+import numpy
+print(numpy.__file__.startswith(sys.path[1]))
+"""
+
+
+@pytest.mark.parametrize("fake_numpy", [False, True])
+def test_the_bare_launcher_reads_pythonpath_as_python_does(launcher, tmp_path, fake_numpy):
+    """What conftest.run_script uses: the launcher's twin forked before TensorFlow loads, where a run can
+    set PYTHONPATH; a folder there that holds a module it has loaded (numpy) gets a new python."""
+    from launcher import Launcher
+    (tmp_path / "probe.py").write_text(BARE_PROBE)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "here.py").write_text("")
+    if fake_numpy:
+        (tmp_path / "lib" / "numpy").mkdir()
+        (tmp_path / "lib" / "numpy" / "__init__.py").write_text("")
+    env = {"PYTHONPATH": "lib" + os.pathsep + str(tmp_path / "nowhere")}          # relative: from cwd
+    bare = Launcher(launcher.path, bare=True)
+    launched = bare.run(str(tmp_path / "probe.py"), env=env, cwd=tmp_path)
+    bare.close()
+    new = subprocess.run([sys.executable, str(tmp_path / "probe.py")], capture_output=True, text=True,
+                         cwd=tmp_path, env=dict(os.environ, **env))
+    assert (launched.returncode, launched.stdout, launched.stderr) == (0, new.stdout, new.stderr)
+    assert new.stdout.endswith("False\n%s\n" % fake_numpy)
+    with pytest.raises(ValueError, match="LANG"):
+        Launcher(launcher.path, bare=True).start("probe.py", env={"LANG": "C"})
