@@ -23,14 +23,17 @@ def mnist_dir(tmp_path_factory):
 
 
 def graph_of(tf, module, flags, mode, seed=1):
-    """The script's graph in one mode (its own tf.Graph, the script's seed), and its tensors."""
+    """The script's graph in one mode (its own tf.Graph, the script's seed), its tensors, and the
+    gradients its optimizer applies (each variable's Adam update reads its gradient: none built twice)."""
     args = module.parse_args(flags + ["--rnn_mode", mode])
     support.start_run(seed)        # as main: tf-keras draws the cells' initial weights from Python's random
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(seed)
         g = (module.define_projected_graph if "projected" in flags else module.define_graph)(args)
-        grads = tf.gradients(tf.reduce_sum(tf.sin(g.logits if module is cls else g.h)), tf.trainable_variables())
+        applied = {op.inputs[0].op.name: op.inputs[9]                    # (var, m, v, ..., grad)
+                   for op in graph.get_operations() if op.type == "ResourceApplyAdam"}
+        grads = [applied[v.op.name] for v in tf.trainable_variables()]
         init = tf.global_variables_initializer()
     return graph, g, grads, init
 
@@ -52,7 +55,7 @@ def test_both_modes_compute_the_same_function_and_gradients(tf, module, flags):
             inputs, targets = (g.x, g.y) if "projected" in flags else (g.X_p, g.y_p)
             logits = g.logits if module is cls else g.h
             train, loss = (g.train_op, g.cost) if "projected" in flags else (g.optimizer, g.cross_loss)
-            outputs, gradients = sess.run([logits, grads], {inputs: images})
+            outputs, gradients = sess.run([logits, grads], {inputs: images, targets: labels})
             losses = [sess.run([train, loss], {inputs: images, targets: labels})[1] for _ in range(5)]
         found[mode] = names, weights, outputs, gradients, losses
     (names_b, w_b, out_b, grad_b, loss_b), (names_f, w_f, out_f, grad_f, loss_f) = found["basic"], found["block"]
