@@ -5,11 +5,12 @@ import numpy as np
 import support
 
 
-def test_a_session_keeps_the_scripts_options_and_skips_only_the_rewrites(tf):
+def test_a_session_keeps_the_scripts_options_and_skips_only_the_rewrites_on_one_thread(tf):
     config, _ = support.session_config(cpu=True)
     with tf.Session(config=config) as sess:
         assert sess._config.device_count["GPU"] == 0 and sess._config.gpu_options.allow_growth
         assert sess._config.graph_options.rewrite_options.disable_meta_optimizer
+        assert sess._config.intra_op_parallelism_threads == sess._config.inter_op_parallelism_threads == 1
 
 
 def test_without_the_rewrites_a_graph_computes_the_same(tf):
