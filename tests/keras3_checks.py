@@ -22,7 +22,7 @@ import tensorflow as tf2                              # noqa: E402
 tf = tf2.compat.v1
 support.load_tensorflow = lambda: tf                  # TF1 graphs inside tf.Graph(), eager stays on
 tf.logging.set_verbosity(tf.logging.ERROR)
-__import__("quick_sessions").skip_graph_rewrites()   # as the test process does (tests/quick_sessions.py)
+__import__("quick_tensorflow").quicken()   # as the test process does (tests/quick_tensorflow.py)
 __import__("warnings").filterwarnings("ignore")
 
 import tf1_weights                                    # noqa: E402

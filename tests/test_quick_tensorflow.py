@@ -1,5 +1,5 @@
-"""The in-process sessions skip Grappler (tests/quick_sessions.py): they keep the scripts' own options
-and compute what a session with Grappler computes."""
+"""In-process TensorFlow is quickened (tests/quick_tensorflow.py): sessions keep the scripts' own options
+and compute what a session with Grappler computes; ops carry no creation stack."""
 import numpy as np
 
 import support
@@ -23,7 +23,7 @@ def test_without_the_rewrites_a_graph_computes_the_same(tf):
     for with_rewrites in (False, True):
         sess = tf.Session.__new__(tf.Session)
         if with_rewrites:
-            tf.Session.__init__.with_rewrites(sess, "", None, tf.ConfigProto())
+            tf.Session.__init__.with_rewrites(sess, "", None, tf.ConfigProto())   # as a user's session
             assert not sess._config.graph_options.rewrite_options.disable_meta_optimizer
         else:
             tf.Session.__init__(sess)
@@ -32,3 +32,7 @@ def test_without_the_rewrites_a_graph_computes_the_same(tf):
             found.append(sess.run(fetches))
     for a, b in zip(*found):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_ops_are_made_without_their_creation_stack(tf):
+    assert tf.constant(1.0).op.traceback is None      # a user's op: the frames that made it

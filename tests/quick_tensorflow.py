@@ -1,0 +1,40 @@
+"""TensorFlow made quicker for the in-process tests (conftest.py, keras3_checks.py), in three ways that
+change nothing a graph computes:
+
+- Sessions skip Grappler, TensorFlow's graph rewriter. It rewrites a graph for speed (constant folding,
+  fusions, layout) each time a session runs a new set of fetches: about 0.3 s for one of these small
+  LSTM graphs, and a test runs several sets, once each, a few steps: half the tests' CPU.
+- One thread per session: the suite already runs two workers on two cores, and TensorFlow's idle pool
+  threads spin (1.2 s of the suite's CPU).
+- Ops are made without the Python stack that made them (TensorFlow keeps it to say, when an op fails,
+  where it was defined): each op walked pytest's seventy-odd frames (5.5 s of the suite's CPU).
+
+The command-line tests (the `launcher` fixture, conftest.run_script) run the scripts as users do, with
+all three.
+"""
+
+
+def quicken():
+    """Sessions made after this call skip Grappler and, unless their config sets them, use one thread
+    (their other options kept); tf.functions (Keras 3's training steps) skip Grappler; ops carry no
+    creation stack. Once per process."""
+    import functools
+    import tensorflow as tf
+    from tensorflow.python.client import session
+    from tensorflow.python.eager import context
+    from tensorflow.python.framework import ops
+    init = session.Session.__init__
+    if getattr(init, "quickened", False):
+        return
+
+    def __init__(self, target="", graph=None, config=None):
+        quick = tf.compat.v1.ConfigProto()
+        quick.CopyFrom(context.context().config if config is None else config)   # None: the defaults
+        quick.graph_options.rewrite_options.disable_meta_optimizer = True
+        quick.intra_op_parallelism_threads = quick.intra_op_parallelism_threads or 1
+        quick.inter_op_parallelism_threads = quick.inter_op_parallelism_threads or 1
+        init(self, target, graph, quick)
+    __init__.quickened, __init__.with_rewrites = True, init
+    session.Session.__init__ = __init__
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+    ops._create_c_op = functools.partial(ops._create_c_op, extract_traceback=False)   # TF 2.21's
