@@ -12,9 +12,10 @@ A script's run is a process of its own, with its own pid, exit status and signal
 the test's pipes, and it starts as Python does: its argv, environment, working directory and sys.path[0],
 `__name__ == "__main__"`. What a fork cannot give is what Python and TensorFlow read while they start
 (PYTHONPATH, PYTHONIOENCODING, the locale, TF_* variables, TensorFlow's own start-up log): a run that
-changes one of those is refused here, and its test runs a new `python` (conftest.run_script). On Linux
-only: Windows has no fork, and macOS's system libraries are not safe in a forked child; there every run
-is a new python.
+changes one of those is refused here. Its twin, forked before TensorFlow is imported (with numpy only),
+serves the runs that must start without TensorFlow (conftest.run_script) and reads their PYTHONPATH as
+python does; any other change gets a new `python`. On Linux only: Windows has no fork, and macOS's system
+libraries are not safe in a forked child; there every run is a new python.
 """
 import builtins
 import io
@@ -308,12 +309,15 @@ def worker(argv):
     """`launcher.py --worker -u -c CODE`, as pytest-xdist starts a worker's python: the launcher's child
     runs CODE with this process's standard streams; this one waits, and ends as it ended."""
     code = argv[argv.index("-c") + 1]
-    channel = socket.socket(socket.AF_UNIX)
-    channel.connect(os.environ[SOCKET])
-    send(channel, {"code": code, "argv": ["-c"], "unbuffered": "-u" in argv, "env": dict(os.environ),
-                   "cwd": os.getcwd()}, [0, 1, 2])
+    try:
+        channel = socket.socket(socket.AF_UNIX)
+        channel.connect(os.environ[SOCKET])
+        send(channel, {"code": code, "argv": ["-c"], "unbuffered": "-u" in argv, "env": dict(os.environ),
+                       "cwd": os.getcwd()}, [0, 1, 2])
+        pid, rest = read_line(channel, b"", None)
+    except (OSError, KeyError, RuntimeError):        # no launcher (it could not load TensorFlow): a python
+        os.execv(sys.executable, [sys.executable] + argv[2:])
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # the worker has Ctrl-C from the terminal itself
-    pid, rest = read_line(channel, b"", None)
     signal.signal(signal.SIGTERM, lambda *_: os.kill(int(pid), signal.SIGTERM))
     status = int(read_line(channel, rest, None)[0])
     if status < 0:                                   # ended by a signal: so does this process

@@ -113,3 +113,13 @@ def test_the_bare_launcher_reads_pythonpath_as_python_does(launcher, tmp_path, f
     assert new.stdout.endswith("False\n%s\n" % fake_numpy)
     with pytest.raises(ValueError, match="LANG"):
         Launcher(launcher.path, bare=True).start("probe.py", env={"LANG": "C"})
+
+
+def test_a_worker_without_its_launcher_starts_a_new_python(tmp_path):
+    """The launcher could not start (say TensorFlow fails to load there): the workers still start."""
+    from launcher import SOCKET, worker_python
+    launched = subprocess.run(shlex.split(worker_python()) + ["-u", "-c", WORKER], input="a line\n",
+                              capture_output=True, text=True, cwd=tmp_path,
+                              env=dict(os.environ, PROBE="here", **{SOCKET: str(tmp_path / "gone")}))
+    assert launched.returncode == 5 and "here a line True" in launched.stdout
+    assert launched.stderr == "to stderr\nFalse\n"                  # a new python: nothing loaded
