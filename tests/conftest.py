@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from launcher import SOCKET, Launcher, Server, startup_changes, worker_python
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
@@ -25,7 +27,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 @pytest.fixture(scope="session", autouse=True)
 def quick_tensorflow():
     """In this process, TensorFlow skips what changes nothing the tests check (tests/quick_tensorflow.py):
-    Grappler's rewrites, pool threads, ops' creation stacks. Two thirds of the tests' CPU."""
+    Grappler's rewrites, pool threads, ops' creation stacks (18 s of the suite's CPU)."""
     from quick_tensorflow import quicken
     quicken()
 
@@ -47,30 +49,29 @@ def fresh_graph():
     if "tensorflow" in sys.modules:
         sys.modules["tensorflow"].compat.v1.reset_default_graph()
         sys.modules["tensorflow"].compat.v1.set_random_seed(0)
-    # The test's garbage (its graphs) collected now, and what is left out of later collections: each
-    # full collection walked every earlier test's survivors again (7 s of the suite's
-    # CPU; about 40 MB more per worker, what survives stays)
+    # The test's garbage (its graphs) collected now, what survives left out of later collections: each
+    # full collection walked every earlier test's survivors again (7 s of the suite's CPU; what
+    # survives stays, about 40 MB more per worker)
     gc.collect()
     gc.freeze()
 
 
+_bare = None      # this process's connection to the launcher's twin (run_script)
+
+
 def run_script(script, *args, env=None, cwd=None):
-    """Run one of the project's scripts as a user would, before TensorFlow is loaded; returns the
-    CompletedProcess. Forked by the launcher that has not loaded it (tests/launcher.py), where its
-    PYTHONPATH is all env changes of what Python reads as it starts; else a new python. (The `launcher`
-    fixture runs scripts with TensorFlow loaded already.)"""
+    """Run one of the project's scripts as a user would, with nothing loaded; returns the CompletedProcess.
+    Forked by the launcher's twin, which has not loaded TensorFlow (tests/launcher.py), when env changes
+    nothing Python reads as it starts but PYTHONPATH; else a new python. (The `launcher` fixture runs
+    scripts with TensorFlow loaded already.)"""
     global _bare
-    if sys.platform.startswith("linux") and os.environ.get("TESTS_LAUNCHER"):
-        from launcher import Launcher, startup_changes
+    if sys.platform.startswith("linux") and os.environ.get(SOCKET):
         if set(startup_changes(dict(os.environ, **(env or {})))) <= {"PYTHONPATH"}:
-            _bare = _bare or Launcher(os.environ["TESTS_LAUNCHER"], bare=True)
+            _bare = _bare or Launcher(os.environ[SOCKET], bare=True)
             return _bare.run(script, *args, env=env, cwd=cwd)
     full_env = dict(os.environ, **(env or {}))
     return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args),
                           capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
-
-
-_bare = None
 
 
 def start_script(script, *args, env=None, cwd=None):
@@ -105,7 +106,6 @@ def launcher():
     if not sys.platform.startswith("linux"):
         yield SimpleNamespace(run=run_script, start=start_script)
         return
-    from launcher import SOCKET, Launcher
     server = Launcher(os.environ.get(SOCKET))
     yield server
     server.close()
@@ -116,7 +116,6 @@ def pytest_configure(config):
     TensorFlow and forks the workers, and serves their `launcher` fixtures."""
     specs = getattr(config.option, "tx", None)
     if sys.platform.startswith("linux") and specs and not hasattr(config, "workerinput"):
-        from launcher import SOCKET, Server, worker_python
         config.launcher = Server()
         os.environ[SOCKET] = config.launcher.path
         config.option.tx = ["popen//python=" + worker_python() if spec == "popen" else spec for spec in specs]
