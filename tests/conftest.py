@@ -115,6 +115,8 @@ def pytest_configure(config):
     """In pytest-xdist's controller (pytest.ini: -n 2), on Linux: one launcher (tests/launcher.py) imports
     TensorFlow and forks the workers, and serves their `launcher` fixtures."""
     specs = getattr(config.option, "tx", None)
+    if config.option.help or config.option.collectonly:     # no test runs: TensorFlow not needed
+        return
     if sys.platform.startswith("linux") and specs and not hasattr(config, "workerinput"):
         config.launcher = Server()
         os.environ[SOCKET] = config.launcher.path

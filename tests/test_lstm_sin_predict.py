@@ -102,7 +102,7 @@ def test_training_lowers_the_test_loss_and_seed_repeats(capsys):
 
 def test_command_line_run(launcher, tmp_path):
     r = launcher.run("lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot",
-                   "--metrics_json", str(tmp_path / "m.json"), "--logdir", str(tmp_path / "logs"))
+                     "--metrics_json", str(tmp_path / "m.json"), "--logdir", str(tmp_path / "logs"))
     assert r.returncode == 0, r.stderr
     m = json.loads((tmp_path / "m.json").read_text())
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",

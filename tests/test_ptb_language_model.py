@@ -153,7 +153,7 @@ def test_bad_data_exits_2_with_one_line(tmp_path, capsys):
 
 def test_command_line_run(launcher, corpus, tmp_path):
     r = launcher.run("ptb_language_model.py", "--model", "test", "--data_path", corpus, "--max_steps", "2",
-                   "--no_plot", "--metrics_json", str(tmp_path / "m.json"))
+                     "--no_plot", "--metrics_json", str(tmp_path / "m.json"))
     assert r.returncode == 0, r.stderr
     m = json.loads((tmp_path / "m.json").read_text())
     for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_perplexity",
