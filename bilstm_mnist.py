@@ -15,8 +15,8 @@ from types import SimpleNamespace
 import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
 
-import fused_lstm             # not on the page: --rnn_mode block
-from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
+from support import fused_lstm   # not on the page: --rnn_mode block
+from support import rnn, tf       # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
@@ -177,14 +177,14 @@ def main(args):
                                     save=lambda: ckpt.save(sess, sess.run(g.global_step))):
             step = train_by_epochs(sess, g, mnist, args, ckpt, writer, history)
             wall = time.time() - start
-            # not on the page: every test image, in batches
+            # not on the page: every test image, in batches (support/mnist.py, as the report below)
             test_accuracy, predictions = support.evaluate(sess, g.X_p, g.h, X_test, y_test)
     variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
     return support.mnist_report(
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall,
         "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
-        {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode})
+        {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode}, ckpt.latest)
 
 
 # ------------------------------------------------------------- this script's own (not on the page)

@@ -17,8 +17,8 @@ from types import SimpleNamespace
 import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
 
-import fused_lstm             # not on the pages: --rnn_mode block
-from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
+from support import fused_lstm   # not on the pages: --rnn_mode block
+from support import rnn, tf       # TF1: import tensorflow as tf; import tensorflow.contrib.rnn as rnn
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
@@ -258,12 +258,13 @@ def main(args):
                                     save=lambda: ckpt.save(sess, sess.run(g.global_step))):
             step = train(sess, g, mnist, args, ckpt, writer, history)
             wall = time.time() - start
-            # not on the pages: every test image, in batches
+            # not on the pages: every test image, in batches (support/mnist.py, as the report below)
             test_accuracy, predictions = support.evaluate(sess, g.images, g.logits, X_test, y_test)
     return support.mnist_report(
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall, "%s --variant %s --pixels %s" % (script, args.variant, args.pixels),
-        {"script": script, "variant": args.variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode})
+        {"script": script, "variant": args.variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode},
+        ckpt.latest)
 
 
 # ------------------------------------------------------------- this script's own (not on the pages)
@@ -311,7 +312,7 @@ def parse_args(argv=None):
 
 def fused_RNN(X, weights, biases):
     """--rnn_mode block: what RNN(X, weights, biases) computes, its BasicLSTMCell's variables run as one
-    fused op over the 28 steps (fused_lstm.py); the input and output layers as the page wrote them."""
+    fused op over the 28 steps (support/fused_lstm.py); the input and output layers as the page wrote them."""
     X_in = tf.matmul(tf.reshape(X, [-1, n_inputs]), weights['in']) + biases['in']
     X_in = tf.reshape(X_in, [-1, n_steps, weights['in'].shape[1]])
     return tf.matmul(fused_lstm.outputs(X_in, "rnn/")[:, -1, :], weights['out']) + biases['out']

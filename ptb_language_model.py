@@ -14,7 +14,7 @@ import time
 import support   # first: it says what to install where numpy or TensorFlow is missing
 import numpy as np
 
-import fused_lstm             # not on the page: the same LSTM in fused kernels (--eval_lstm fused)
+from support import fused_lstm   # not on the page: the same LSTM in fused kernels (--eval_lstm fused)
 from data import reader       # TF1: from tensorflow.models.rnn.ptb import reader
 from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.v1, loaded after the flags)
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
@@ -205,7 +205,7 @@ def main(args):
 
     eval_num_steps = args.eval_num_steps or config.num_steps
     # not on the page: on a CPU, training (config.rnn_mode) and evaluation run each LSTM layer as one
-    # fused op on the cells' variables (fused_lstm.py, docs/performance.md)
+    # fused op on the cells' variables (support/fused_lstm.py, docs/performance.md)
     rnn_mode = support.rnn_mode(args.rnn_mode, device, "basic" if args.unroll == "dynamic" else config.rnn_mode)
     eval_lstm = args.eval_lstm or ("cells" if device.startswith("Device: GPU") else "fused")
     graph = tf.Graph()
@@ -265,9 +265,9 @@ def main(args):
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
-    support.close_writer(writer)
+    support.close_writer(writer, ckpt.latest)
     return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
-                  rnn_mode)
+                  rnn_mode, ckpt.latest)
 
 
 def read_data(data_path, config):
@@ -340,11 +340,13 @@ class Totals(object):
         return perplexity
 
 
-def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode):
-    """After the session: the figure and the metrics JSON."""
+def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode,
+           saved):
+    """After the session: the figure and the metrics JSON (saved: this run's last checkpoint, named if a
+    write fails)."""
     if not args.no_plot and history:
         support.plot(save_figure, args.plot, history, test_perplexity,
-                     "ptb_language_model.py --model %s" % args.model, args.show)
+                     "ptb_language_model.py --model %s" % args.model, args.show, saved)
     return support.write_metrics(args.metrics_json, {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll, "rnn_mode": rnn_mode,
         "steps": totals.steps, "epochs": len(history), "wall_seconds": round(wall, 3),
@@ -356,7 +358,7 @@ def report(args, device, history, test_perplexity, totals, wall, eval_num_steps,
         "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
         "words_per_second": round(totals.train_words / totals.train_seconds, 1) if totals.train_seconds else None,
         "device": device.replace("Device: ", ""),
-    })
+    }, saved)
 
 
 # ------------------------------------------------------------- this script's own (not on the page)
@@ -445,7 +447,7 @@ def memory_needed(args):
             + support.dense_memory(size, VOCAB_SIZE, rows, 0))
 
 
-def save_figure(path, history, test_perplexity, title, show):
+def save_figure(path, history, test_perplexity, title, show, saved):
     plt = support.pyplot(show)
     fig = plt.figure(figsize=(7, 4.5))
     epochs = [h[0] for h in history]
@@ -457,7 +459,7 @@ def save_figure(path, history, test_perplexity, title, show):
     plt.xlabel("epoch")
     plt.legend(loc="best")
     plt.title(title, fontsize=9)
-    support.write_figure(fig, path, show)
+    support.write_figure(fig, path, show, saved)
 
 
 def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_every=10.0):

@@ -36,7 +36,9 @@ def parse_keras(p, argv, page_values=None):
         if getattr(args, name) is None:
             setattr(args, name, value)
     args.no_plot, args.logdir, args.plot = True, None, None   # no figure, no TensorBoard
-    support.check_outputs(p, args)
+    problem = support.check_outputs(args)
+    if problem:
+        p.error(problem)
     return args
 
 

@@ -3,11 +3,8 @@ import gc
 import os
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
-
-from launcher import SOCKET, Launcher, Server, startup_changes, worker_python
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -56,22 +53,10 @@ def fresh_graph():
     gc.freeze()
 
 
-_bare = None      # this process's connection to the launcher's twin (run_script)
-
-
 def run_script(script, *args, env=None, cwd=None):
-    """Run one of the project's scripts as a user would, with nothing loaded; returns the CompletedProcess.
-    Forked by the launcher's twin, which has not loaded TensorFlow (tests/launcher.py), when env changes
-    nothing Python reads as it starts but PYTHONPATH; else a new python. (The `launcher` fixture runs
-    scripts with TensorFlow loaded already.)"""
-    global _bare
-    if sys.platform.startswith("linux") and os.environ.get(SOCKET):
-        if set(startup_changes(dict(os.environ, **(env or {})))) <= {"PYTHONPATH"}:
-            _bare = _bare or Launcher(os.environ[SOCKET], bare=True)
-            return _bare.run(script, *args, env=env, cwd=cwd)
-    full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args),
-                          capture_output=True, text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+    """Run one of the project's scripts as a user would, in a new python; returns the CompletedProcess."""
+    return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args), capture_output=True,
+                          text=True, env=dict(os.environ, **(env or {})), cwd=cwd or ROOT, timeout=300)
 
 
 def start_script(script, *args, env=None, cwd=None):
@@ -79,6 +64,17 @@ def start_script(script, *args, env=None, cwd=None):
     return subprocess.Popen([sys.executable, os.path.join(ROOT, script)] + list(args), cwd=cwd or ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, **(env or {})))
+
+
+def refused(parse_args, capsys, *flags):
+    """parse_args(flags) exits 2 with exactly one `error:` line; returns it."""
+    with pytest.raises(SystemExit) as e:
+        parse_args(list(flags))
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and "Traceback" not in err
+    errors = [l for l in err.splitlines() if "error:" in l]
+    assert len(errors) == 1, err            # one line says what is wrong
+    return errors[0]
 
 
 @pytest.fixture
@@ -97,32 +93,3 @@ def tensorboard_scalars(logdir):
     events = EventAccumulator(str(logdir), size_guidance={"scalars": 0})
     events.Reload()
     return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
-
-
-@pytest.fixture(scope="session")
-def launcher():
-    """Runs a script as `python script.py` does, TensorFlow imported once for every run (tests/launcher.py):
-    the launcher the workers started from, or one of its own. On Linux; elsewhere each run is a new python."""
-    if not sys.platform.startswith("linux"):
-        yield SimpleNamespace(run=run_script, start=start_script)
-        return
-    server = Launcher(os.environ.get(SOCKET))
-    yield server
-    server.close()
-
-
-def pytest_configure(config):
-    """In pytest-xdist's controller (pytest.ini: -n 2), on Linux: one launcher (tests/launcher.py) imports
-    TensorFlow and forks the workers, and serves their `launcher` fixtures."""
-    specs = getattr(config.option, "tx", None)
-    if config.option.help or config.option.collectonly:     # no test runs: TensorFlow not needed
-        return
-    if sys.platform.startswith("linux") and specs and not hasattr(config, "workerinput"):
-        config.launcher = Server()
-        os.environ[SOCKET] = config.launcher.path
-        config.option.tx = ["popen//python=" + worker_python() if spec == "popen" else spec for spec in specs]
-
-
-def pytest_unconfigure(config):
-    if getattr(config, "launcher", None):
-        config.launcher.close()

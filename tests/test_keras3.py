@@ -15,7 +15,7 @@ import pytest
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
 import ptb_language_model as ptb
-from conftest import ROOT
+from conftest import ROOT, run_script
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 
@@ -24,7 +24,7 @@ SAME_FUNCTION = 1e-5    # max abs difference of outputs (PTB: relative, per chun
 
 
 @pytest.fixture(scope="session")     # once, whatever order a worker runs the tests in
-def checks(launcher, tmp_path_factory):
+def checks(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("keras3")
     mnist = learnable_idx(str(tmp / "mnist"), n_train=5200, n_test=30)   # projected keeps 5,000 aside
     corpus = write_ptb(tmp / "ptb", train="the cat sat on the mat\na dog ate the cat\n" * 40,
@@ -49,7 +49,7 @@ def checks(launcher, tmp_path_factory):
     for data in damaged.glob("model.ckpt-*.data-*"):
         data.write_bytes(data.read_bytes()[:len(data.read_bytes()) // 2])
     requests.append(["ptb_language_model", ["--model", "test", "--data_path", corpus, "--from_tf1", str(damaged)]])
-    r = launcher.run(os.path.join("tests", "keras3_checks.py"), json.dumps(requests))
+    r = run_script(os.path.join("tests", "keras3_checks.py"), json.dumps(requests))
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.splitlines()[-1]), tf1, requests
 

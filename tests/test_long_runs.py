@@ -16,7 +16,7 @@ import lstm_regression as reg
 import lstm_sin_predict as sp
 import ptb_language_model as ptb
 import support
-from conftest import ROOT
+from conftest import ROOT, start_script
 from mnist_files import learnable_idx
 
 
@@ -180,11 +180,11 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("signum,status,said", [(signal.SIGTERM, 143, "Terminated.")])
-def test_a_signal_during_training_saves_and_resumes(signum, status, said, launcher, mnist_dir, tmp_path, capsys):
+def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_dir, tmp_path, capsys):
     """SIGTERM (`timeout`, a scheduler, a container stop) sent to a real run in epoch 3: the current
     step is saved, one line says what happened, and --restore resumes from that step."""
     ckpt = tmp_path / "ckpt"
-    p = launcher.start("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
+    p = start_script("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
                        "100000", "--no_plot", "--save_path", str(ckpt), env={"PYTHONUNBUFFERED": "1"})
     try:
         for line in p.stdout:             # wait until training is under way, then send the signal
@@ -206,25 +206,28 @@ def test_a_signal_during_training_saves_and_resumes(signum, status, said, launch
     assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
 
 
-def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(launcher, mnist_dir, tmp_path):
-    """`python lstm_mnist_classify.py ... | head`: the reader goes away in epoch 3. The run saves the
-    current step, as Ctrl-C would, and ends with a broken pipe's exit status, 141, and no traceback."""
+def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(mnist_dir, tmp_path, monkeypatch):
+    """`python lstm_mnist_classify.py ... | head`: the reader goes away in epoch 3 (here standard output is
+    a real pipe whose reading end is closed in step 25). The run saves the current step, as Ctrl-C would,
+    and ends with a broken pipe's exit status, 141. (A real process whose pipe is closed:
+    test_user_errors.test_output_into_a_closed_pipe_ends_quietly.)"""
+    read, write = os.pipe()
+    real = cls.support.check_finite
+
+    def reader_gone_in_step_25(value, step, name="loss"):
+        real(value, step, name)
+        if step == 25:
+            os.close(read)               # as `head` does once it has its lines
+    monkeypatch.setattr(cls.support, "check_finite", reader_gone_in_step_25)
     ckpt = tmp_path / "ckpt"
-    p = launcher.start("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
-                       "100000", "--no_plot", "--save_path", str(ckpt), env={"PYTHONUNBUFFERED": "1"})
-    try:
-        for line in p.stdout:
-            if line.startswith("epoch: 3"):
-                p.stdout.close()           # as `head` does once it has its lines
-                break
-        err = p.stderr.read()
-        p.wait(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-    assert p.returncode == 141 and err == "", err
+    with os.fdopen(write, "w", buffering=1) as pipe:
+        monkeypatch.setattr(sys, "stdout", pipe)
+        with pytest.raises(SystemExit) as e:
+            cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--epochs", "100",
+                                     "--no_plot", "--save_path", str(ckpt)]))
+    assert e.value.code == 141
     saved = support.checkpoints_in(str(ckpt))
-    assert saved and int(saved[-1].rsplit("-", 1)[1]) >= 20      # in epoch 3: 2 epochs of 10 steps done
+    assert int(saved[-1].rsplit("-", 1)[1]) > 25      # the step the run was in when its print failed
 
 
 def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys):
@@ -261,7 +264,7 @@ def test_ctrl_c_while_plotting_leaves_no_half_figure(module, flags, mnist_dir, t
     def interrupted(*a, **k):
         raise KeyboardInterrupt
     # the MNIST scripts share their figure, in support
-    monkeypatch.setattr(support if module is cls else module, "mnist_figure" if module is cls else "save_figure",
+    monkeypatch.setattr(support.mnist if module is cls else module, "mnist_figure" if module is cls else "save_figure",
                         interrupted)
     if module is cls:
         flags = flags + ["--data_dir", mnist_dir]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_regression as reg
-from conftest import run_script, tensorboard_scalars
+from conftest import refused, run_script, tensorboard_scalars
 
 
 def set_page_constants(cell="lstm"):
@@ -100,28 +100,8 @@ def test_the_notes_page_model_is_its_own_class_with_the_pages_layers(tf):
         assert any(v.name == "in_hidden/weights:0" for v in tf.global_variables())
 
 
-def test_command_line_run_writes_metrics_plot_and_tensorboard(launcher, tmp_path):
-    # (TensorFlow's start-up, in a new python: test_mnist_scripts.test_command_line_runs)
-    r = launcher.run("lstm_regression.py", "--max_steps", "2", "--metrics_json", str(tmp_path / "m.json"),
-                     "--plot", str(tmp_path / "p.png"), "--logdir", str(tmp_path / "logs"))
-    assert r.returncode == 0, r.stderr
-    assert "cost: " in r.stdout and "Device:" in r.stdout
-    assert r.stderr == ""
-    m = json.loads((tmp_path / "m.json").read_text())
-    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",
-                "examples_per_second", "device"]:
-        assert key in m
-    assert m["steps"] == 2 and m["script"] == "lstm_regression.py"
-    assert (tmp_path / "p.png").stat().st_size > 1000
-    from tensorflow.compat.v1 import train
-    events = list((tmp_path / "logs").glob("events.out.tfevents.*"))
-    tags = {v.tag for e in train.summary_iterator(str(events[0])) for v in e.summary.value}
-    assert "cost/cost" in tags or "cost" in tags
-
-
 @pytest.mark.parametrize("flags", [["--steps", "0"], ["--batch_size", "-1"], ["--cell", "gru"],
                                    ["--lr", "0"], ["--max_steps", "x"], ["--time_steps", "-5"]])
-def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
-    r = run_script("lstm_regression.py", *flags, env=no_tensorflow)
-    assert r.returncode == 2
-    assert "error:" in r.stderr and "Traceback" not in r.stderr
+def test_bad_flags_exit_2(flags, capsys):
+    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
+    refused(reg.parse_args, capsys, *flags)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import lstm_sin_predict as sp
-from conftest import run_script, tensorboard_scalars
+from conftest import refused, run_script, tensorboard_scalars
 
 
 def test_generate_makes_the_pages_windows():
@@ -100,23 +100,11 @@ def test_training_lowers_the_test_loss_and_seed_repeats(capsys):
     assert out1 == out2 and first["test_mse"] == second["test_mse"]
 
 
-def test_command_line_run(launcher, tmp_path):
-    r = launcher.run("lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot",
-                     "--metrics_json", str(tmp_path / "m.json"), "--logdir", str(tmp_path / "logs"))
-    assert r.returncode == 0, r.stderr
-    m = json.loads((tmp_path / "m.json").read_text())
-    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_mse",
-                "examples_per_second", "device"]:
-        assert key in m
-    assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
-
-
 @pytest.mark.parametrize("flags", [["--epochs", "0"], ["--variant", "huge"], ["--batch_size", "0"],
                                    ["--hidden_units", "-3"], ["--test_examples", "5"]])
-def test_bad_flags_exit_2_before_tensorflow_is_imported(flags, no_tensorflow):
-    r = run_script("lstm_sin_predict.py", *flags, env=no_tensorflow)
-    assert r.returncode == 2
-    assert "error:" in r.stderr and "Traceback" not in r.stderr
+def test_bad_flags_exit_2(flags, capsys):
+    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
+    refused(sp.parse_args, capsys, *flags)
 
 
 def test_tflearn_batches_come_in_the_datafeeders_order():

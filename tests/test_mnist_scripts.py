@@ -11,7 +11,7 @@ import pytest
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
 import support
-from conftest import ROOT, run_script, tensorboard_scalars
+from conftest import ROOT, refused, tensorboard_scalars
 from mnist_files import NAMES, idx_bytes, learnable_idx
 
 
@@ -168,40 +168,9 @@ def test_bad_data_is_one_line_and_exit_2(tmp_path, capsys):
     assert err.count("\n") == 1
 
 
-def test_command_line_runs(mnist_dir, tmp_path):
-    # the metrics JSON (in-process: the same code as the command line, without a second TF start-up)
-    cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "2", "--no_plot",
-                             "--metrics_json", str(tmp_path / "m.json")]))
-    m = json.loads((tmp_path / "m.json").read_text())
-    for key in ["script", "variant", "steps", "wall_seconds", "final_train_loss", "test_accuracy",
-                "examples_per_second", "device"]:
-        assert key in m
-    # bilstm_mnist.py needs no other script: copied to a folder with only data/, support.py and
-    # fused_lstm.py beside it (not lstm_mnist_classify.py), it runs
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    shutil.copy(os.path.join(ROOT, "bilstm_mnist.py"), alone)
-    shutil.copy(os.path.join(ROOT, "support.py"), alone)
-    shutil.copy(os.path.join(ROOT, "fused_lstm.py"), alone)
-    shutil.copytree(os.path.join(ROOT, "data"), alone / "data", ignore=shutil.ignore_patterns("mnist", "ptb"))
-    # and on a console that cannot write the data folder's name (Chinese, on cp1252): "?" in its place;
-    # a user's TF_USE_LEGACY_KERAS=0 would bring Keras 3's "not available" error: the script sets 1
-    chinese = shutil.copytree(mnist_dir, tmp_path / "数据")
-    r = subprocess.run([sys.executable, str(alone / "bilstm_mnist.py"), "--data_dir", str(chinese),
-                        "--max_steps", "2", "--no_plot", "--metrics_json", str(tmp_path / "b.json")],
-                       capture_output=True, text=True, cwd=str(alone), encoding="cp1252", timeout=300,
-                       env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252", TF_USE_LEGACY_KERAS="0"))
-    assert r.returncode == 0, r.stderr
-    assert r.stderr == ""          # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown
-    assert "test accuracy:" in r.stdout and "pixels 0-255 (raw)" in r.stdout
-    assert "Extracting %s" % os.path.join(str(tmp_path), "??", "train-images-idx3-ubyte") in r.stdout
-    b = json.loads((tmp_path / "b.json").read_text())
-    assert b["script"] == "bilstm_mnist.py" and b["steps"] == 2 and b["pixels"] == "raw"
-
-
 def test_missing_data_offline(tmp_path, monkeypatch, capsys):
     # an empty directory and an unreachable mirror: the four files are named, exit 2, no traceback
-    # (in-process: each script's command line has its own subprocess test)
+    # (in-process; the command lines: test_command_lines.py)
     from data import input_data
     monkeypatch.setattr(input_data, "MIRRORS", ["file://" + str(tmp_path / "nowhere") + "/"])
     with pytest.raises(SystemExit) as e:
@@ -218,7 +187,6 @@ def test_missing_data_offline(tmp_path, monkeypatch, capsys):
                                           ("bilstm_mnist.py", ["--layers", "3"]),
                                           ("bilstm_mnist.py", ["--bw_output", "last"]),
                                           ("bilstm_mnist.py", ["--batch_size", "0"])])
-def test_bad_flags_exit_2_before_tensorflow_is_imported(script, flags, no_tensorflow):
-    r = run_script(script, *flags, env=no_tensorflow)
-    assert r.returncode == 2
-    assert "error:" in r.stderr and "Traceback" not in r.stderr
+def test_bad_flags_exit_2(script, flags, capsys):
+    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
+    refused((cls if script == "lstm_mnist_classify.py" else bi).parse_args, capsys, *flags)

@@ -36,3 +36,15 @@ def test_without_the_rewrites_a_graph_computes_the_same(tf):
 
 def test_ops_are_made_without_their_creation_stack(tf):
     assert tf.constant(1.0).op.traceback is None      # a user's op: the frames that made it
+
+
+def test_on_a_tensorflow_it_does_not_know_nothing_is_patched(tf, monkeypatch):
+    from tensorflow.python.client import session
+    from tensorflow.python.framework import ops
+    from quick_tensorflow import quicken
+    assert quicken() is True                                   # this machine's TensorFlow 2.21: known
+    monkeypatch.setattr(session.Session, "__init__", session.Session.__init__.with_rewrites)
+    create = ops._create_c_op
+    for version in ["2.22.0", "2.20.0", "3.0.0"]:
+        assert quicken(version) is False
+        assert not getattr(session.Session.__init__, "quickened", False) and ops._create_c_op is create

@@ -1,7 +1,7 @@
 """A user's mistakes outside the data: unusable output paths, out-of-range seeds, non-finite floats,
 flag combinations that leave nothing to train on, a broken Keras set-up. Each is refused with one
 `error:` line and exit status 2 by the script's parse_args, before TensorFlow is imported. The checks
-themselves live once in support.py and are tested once here; each script's wiring of them is checked
+themselves live once in support/ and are tested once here; each script's wiring of them is checked
 in-process (parse_args never loads TensorFlow), and each script's own test file runs one such refusal
 as a real command line with a TensorFlow that fails loudly if imported."""
 import argparse
@@ -13,24 +13,13 @@ import sys
 import pytest
 
 import support
-from conftest import ROOT, run_script
+from conftest import ROOT, refused, run_script
 
 SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
            "ptb_language_model.py"]
 LR_FLAG = {"lstm_regression.py": "--lr", "lstm_sin_predict.py": "--learning_rate",
            "lstm_mnist_classify.py": "--learning_rate", "bilstm_mnist.py": "--learning_rate",
            "ptb_language_model.py": "--learning_rate"}
-
-
-def refused(parse_args, capsys, *flags):
-    """parse_args(flags) exits 2 with exactly one `error:` line; returns it."""
-    with pytest.raises(SystemExit) as e:
-        parse_args(list(flags))
-    err = capsys.readouterr().err
-    assert e.value.code == 2 and "Traceback" not in err
-    errors = [l for l in err.splitlines() if "error:" in l]
-    assert len(errors) == 1, err            # one line says what is wrong
-    return errors[0]
 
 
 def script(name):
@@ -69,7 +58,7 @@ def test_outputs_without_write_permission_are_refused(tmp_path, monkeypatch, cap
     """As root, every folder is writable, so the permission check is run with os.access saying no."""
     (tmp_path / "logs").mkdir()
     (tmp_path / "m.json").write_text("{}")
-    monkeypatch.setattr(support.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(support.output_files.os, "access", lambda path, mode: False)
     parse = run_parser()
     cases = [(["--plot", str(tmp_path / "new" / "p.png")], "cannot be created: %s is not writable" % tmp_path),
              (["--logdir", str(tmp_path / "logs"), "--no_plot"], "is a folder you cannot write to"),
@@ -145,11 +134,27 @@ def test_tensorflows_start_up_log_is_hidden_unless_the_import_fails(tmp_path):
     assert r.returncode == 0 and r.stdout == "loaded\n" and r.stderr == "", r.stderr
 
 
-def test_importing_support_does_not_import_tensorflow(no_tensorflow):
-    """Flags are refused in a moment: support.py (and every script, up to main) loads TensorFlow only
-    when a TensorFlow name is first used."""
-    r = run_script("support.py", env=no_tensorflow)
-    assert r.returncode == 0 and r.stderr == "", r.stderr
+def test_bad_flags_exit_2_before_tensorflow_is_imported(no_tensorflow):
+    """Flags are refused in a moment: support (and every script, up to main) loads TensorFlow only when
+    a TensorFlow name is first used. One python, a TensorFlow that fails loudly if imported, each script
+    run as `python script.py BAD_FLAG` runs it (the flags themselves are tested in-process)."""
+    bad = {"lstm_regression.py": "--steps=0", "lstm_sin_predict.py": "--variant=huge",
+           "lstm_mnist_classify.py": "--restore", "bilstm_mnist.py": "--layers=3",
+           "ptb_language_model.py": "--keep_prob=1.5"}
+    code = ("import runpy, sys\n"
+            "import support\n"
+            "print('support', 'tensorflow' in sys.modules)\n"
+            "for script, flag in %r:\n"
+            "    sys.argv = [script, flag]\n"
+            "    try:\n"
+            "        runpy.run_path(script, run_name='__main__')\n"
+            "    except SystemExit as e:\n"
+            "        print(script, e.code, 'tensorflow' in sys.modules)\n" % sorted(bad.items()))
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, **no_tensorflow))
+    assert r.stdout.splitlines() == ["support False"] + ["%s 2 False" % s for s in sorted(bad)], r.stderr
+    lines = r.stderr.splitlines()
+    assert len([l for l in lines if "error:" in l]) == len(bad) and "Traceback" not in r.stderr
 
 
 # --------------------------------------------------------------- each script's wiring of the checks
@@ -175,10 +180,8 @@ def test_a_checkpoint_folder_that_is_a_file_is_refused(name, tmp_path, capsys):
     assert "--save_path" in line and "is a file; give a folder" in line
 
 
-def test_sin_examples_too_few_for_one_batch(no_tensorflow):
-    r = run_script("lstm_sin_predict.py", "--train_examples", "100", env=no_tensorflow)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    line, = [l for l in r.stderr.splitlines() if "error:" in l]
+def test_sin_examples_too_few_for_one_batch(capsys):
+    line = refused(script("lstm_sin_predict.py").parse_args, capsys, "--train_examples", "100")
     assert "no batch of --batch_size 128" in line and "raise --train_examples" in line
 
 
@@ -244,9 +247,8 @@ def test_output_that_fails_during_training_saves_first(error, status, line, monk
 
     def save():
         saved.append(True)
-        support.Checkpoints.latest = "ck/model.ckpt-3"
-    monkeypatch.setattr(support, "output_closed", lambda: None)    # this process's stdout stays as it is
-    monkeypatch.setattr(support.Checkpoints, "latest", None)
+        return "ck/model.ckpt-3"
+    monkeypatch.setattr(support.running, "output_closed", lambda: None)   # this process's stdout stays as it is
     with pytest.raises(SystemExit) as e:
         with support.training_guard("--lr", "ck", save=save):
             raise error
@@ -270,7 +272,7 @@ def test_help_says_each_default_once(script, monkeypatch, capsys):
     assert len(flags) > 5
     for line in flags:
         assert "(default: None)" not in line and "(default: False)" not in line, line
-        assert len(support.PAGE_VALUE.findall(line)) <= 1, line
+        assert len(support.command_line.PAGE_VALUE.findall(line)) <= 1, line
         if line.startswith("--sample "):                   # a default of 0 is a default, said
             assert line.endswith("(default: 0)"), line
     for line in flags:                                     # e.g. --epochs EPOCHS EPOCH (guide: 50)

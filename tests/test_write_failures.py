@@ -40,7 +40,7 @@ def disk_full_at_fsync(monkeypatch, after=0):
         if len(calls) > after:
             raise FULL
         real(fd)
-    monkeypatch.setattr(support.os, "fsync", fsync)
+    monkeypatch.setattr(support.output_files.os, "fsync", fsync)
 
 
 def test_the_metrics_json_on_a_full_disk(tmp_path, monkeypatch, capsys):

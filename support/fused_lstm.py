@@ -8,7 +8,7 @@ scripts' LSTMs with it (--rnn_mode block): BlockLSTM's gradient is registered in
 """
 import re
 
-from support import tf   # tensorflow.compat.v1, loaded at first use
+from .tf1 import tf   # tensorflow.compat.v1, loaded at first use
 
 
 def layers_under(scope):

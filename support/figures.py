@@ -1,0 +1,36 @@
+"""Figures: drawn off-screen unless --show, written in the format their name asks for, never half
+written (output_files.write_atomically)."""
+import os
+import sys
+
+from .output_files import figure_format, write_atomically
+from .running import how_stopped, say
+
+
+def pyplot(show):
+    import matplotlib
+    if not show:
+        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def write_figure(fig, path, show=False, saved=None):
+    """Save fig under a temporary name, say so, show it if asked and a screen is there, close it. saved:
+    this run's checkpoint, named if the write fails."""
+    import matplotlib.pyplot as plt
+    write_atomically(path, lambda f: fig.savefig(f, format=figure_format(path)[0]), saved=saved)
+    print("Saved figure to %s" % path)
+    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
+        plt.show()
+    plt.close(fig)
+
+
+def plot(save_figure, *args):
+    """save_figure(*args); a signal while it draws leaves no half figure and ends the run."""
+    try:
+        save_figure(*args)
+    except KeyboardInterrupt as e:
+        word, status = how_stopped(e)
+        say("\n%s; no figure saved." % word)
+        raise SystemExit(status)

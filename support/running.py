@@ -1,0 +1,192 @@
+"""Running and stopping: a script's command line (run), Ctrl-C, SIGTERM and SIGHUP, output into a closed
+pipe or onto a full disk, a diverged loss, and the one-line errors (stop, write_failed): a user's problem
+is one `error:` line on stderr and exit status 2, never a traceback."""
+import contextlib
+import errno
+import math
+import os
+import signal
+import sys
+
+from .tf1 import load_tensorflow, tf
+
+
+def stop(message):
+    """A user's problem: one line on stderr, exit status 2."""
+    print("error: %s" % message, file=sys.stderr)
+    sys.exit(2)
+
+
+def write_failed(path, error, saved=None, kept=None):
+    """A file could not be written (full disk, quota, permissions): one line naming it and the cause, and
+    the checkpoint that is not lost (saved: this run's last; kept: the one before); exit 2."""
+    cause = (getattr(error, "strerror", None) or getattr(error, "message", None) or str(error)).strip()
+    cause = cause.splitlines()[0].split("; ")[-1] if cause else type(error).__name__   # TF: "file; cause"
+    note = ("; the trained model is saved: %s" % saved if saved else
+            "; the previous checkpoint is kept: %s" % kept if kept else "")
+    stop("cannot write %s: %s%s" % (path, cause, note))
+
+
+class Diverged(Exception):
+    """A training batch gave a loss that is not a finite number."""
+
+
+def check_finite(value, step, name="loss"):
+    if not math.isfinite(value):
+        raise Diverged("the training %s is %s at step %d" % (name, value, step))
+
+
+# ------------------------------------------------------------------------- Ctrl-C and other signals
+# what each signal says, and its exit status (128 + the signal); Windows has no SIGHUP
+STOPS = {signal.SIGINT: ("Interrupted", 130), signal.SIGTERM: ("Terminated", 143)}
+if hasattr(signal, "SIGHUP"):
+    STOPS[signal.SIGHUP] = ("Hangup", 129)
+RECEIVED = []   # the signals this run received (run() empties it)
+
+
+class Stop(KeyboardInterrupt):
+    """A KeyboardInterrupt that knows its signal (Ctrl-C, SIGTERM or SIGHUP)."""
+
+    def __init__(self, signum):
+        super(Stop, self).__init__()
+        self.signum = signum
+
+
+def on_signal(signum, frame):
+    """Ctrl-C (and SIGTERM, SIGHUP: from `timeout`, a scheduler, a container stop, a closed terminal)
+    raises KeyboardInterrupt, so that every place that saves on Ctrl-C saves on them too, and is
+    remembered: raised inside TensorFlow's C++ layer it can come out as another error, be swallowed, or
+    leave a lock held (seen while a graph is built). So a second signal stops the run at once."""
+    RECEIVED.append(signum)
+    if len(RECEIVED) > 1:
+        word, status = STOPS[signum]
+        say("\n%s." % word)
+        os._exit(status)
+    raise Stop(signum)
+
+
+def how_stopped(error=None):
+    """(what to say, exit status): for a Stop, its signal's; for a plain KeyboardInterrupt, Ctrl-C's;
+    for another error (TensorFlow's C++ layer can turn a KeyboardInterrupt into one), the signal this
+    run received last."""
+    if isinstance(error, Stop):
+        return STOPS[error.signum]
+    if isinstance(error, KeyboardInterrupt) or not RECEIVED:
+        return STOPS[signal.SIGINT]
+    return STOPS[RECEIVED[-1]]
+
+
+def say(line):
+    """Print a line that must not fail (a closed terminal after SIGHUP)."""
+    try:
+        print(line, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def run(main, parse_args):
+    """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow,
+    then main(args), with Ctrl-C, SIGTERM and SIGHUP ending the run as `Interrupted.` (exit 130),
+    `Terminated.` (143) or `Hangup.` (129) wherever they come. Under IPython/Jupyter (%run) the
+    notebook's own signal handlers are left alone."""
+    with terminal_output():
+        args = parse_args()
+        notebook = "IPython" in sys.modules
+        del RECEIVED[:]
+        if not notebook:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
+        load_tensorflow()
+        if not notebook:
+            for signum in STOPS:
+                signal.signal(signum, on_signal)
+        try:
+            main(args)
+        except (KeyboardInterrupt, Exception) as e:   # outside training's own handler: data, graph building
+            if isinstance(e, BrokenPipeError):
+                raise
+            if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
+                stop("out of memory (%s): lower the batch size or the model's size (see --help)"
+                     % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
+            if not RECEIVED:
+                raise                               # no signal: a real error, shown as it is
+            word, status = how_stopped(sys.exc_info()[1])
+            say("\n%s." % word)
+            sys.exit(status)
+
+
+@contextlib.contextmanager
+def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
+    """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP print what
+    happened (`Interrupted`, `Terminated`, `Hangup`, then `interrupted`, e.g. "; the checkpoint
+    resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129.
+    Output that cannot be written saves too, quietly: into a closed pipe it exits 141 (terminal_output),
+    on a full disk it is write_failed's one line, naming the checkpoint save() returns."""
+    try:
+        yield
+    except Diverged as e:
+        stop("%s; lower the learning rate (%s)%s" % (e, lr_flag, ", the last checkpoint is kept"
+                                                     if checkpoints else ""))
+    except KeyboardInterrupt as e:
+        word, status = how_stopped(e)
+        say("\n%s%s." % (word, interrupted))
+        if save is not None:
+            save()
+        raise SystemExit(status)
+    except OSError as e:     # a print failed: a pipe that was closed (`| head`), `> log.txt` on a full disk
+        if not isinstance(e, BrokenPipeError) and not stdout_failed(e):
+            raise
+        output_closed()
+        saved = save() if save is not None else None     # quietly: nobody reads
+        if isinstance(e, BrokenPipeError):
+            raise SystemExit(PIPE_CLOSED)
+        write_failed("the standard output", e, saved=saved)
+
+
+# ------------------------------------------------------------------------------- the terminal
+PIPE_CLOSED = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 1   # 141: what a shell reports
+
+
+@contextlib.contextmanager
+def terminal_output():
+    """Around a command line. Text the console cannot encode (the help texts' Chinese and Roman
+    numerals on a cp1252 console) is written with "?" in its place instead of ending the run. Output
+    into a pipe that was closed (`| head -3`) ends the run quietly, exit status 141 as a shell reports a
+    broken pipe: standard output is pointed at the null device, so no later write or flush complains."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        try:
+            yield
+        finally:
+            if sys.stdout is not None:       # None: started with standard output closed (`>&-`)
+                sys.stdout.flush()           # a pipe closed early shows here, not at the exit
+    except BrokenPipeError:
+        output_closed()
+        raise SystemExit(PIPE_CLOSED)
+    except OSError as e:                     # `> out.txt` on a full disk: one line, if that is the cause
+        if not stdout_failed(e):
+            raise
+        output_closed()
+        write_failed("the standard output", e)
+
+
+def stdout_failed(error):
+    """Whether error is standard output's (a closed pipe, a full disk under `> file`): what it holds
+    fails again when flushed; or, unbuffered, a write error that names no file (the files this project
+    writes, downloads and checkpoints report theirs through write_failed, TensorFlow's as its own)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return getattr(error, "filename", None) is None and error.errno in (
+        errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def output_closed():
+    """Standard output cannot be written: send the rest to the null device."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

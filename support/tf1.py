@@ -1,0 +1,102 @@
+"""TensorFlow in TF1 graph mode, loaded late: `tf` (tensorflow.compat.v1) and `rnn` (its nn.rnn_cell)
+import it at their first use, so that a bad flag is refused before TensorFlow's slow import. Then the
+start of a run: seeds, the session's options and the "Device: ..." line, --rnn_mode's default."""
+import contextlib
+import os
+import random
+import sys
+import tempfile
+import warnings
+
+
+def load_tensorflow():
+    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once.
+
+    Since TF 2.16 the TF1 RNN cells (tf.compat.v1.nn.rnn_cell.*) need Keras 2, the tf-keras package,
+    chosen by TF_USE_LEGACY_KERAS=1 in the environment before TensorFlow is imported: it is set here,
+    the one place TensorFlow is imported (forced: a user's "0" would bring Keras 3's error). So is
+    TF_CPP_MIN_LOG_LEVEL=3, which quiets TensorFlow's C++ log once it runs (the lines it writes while it
+    loads ignore it: start_up_log_hidden keeps those off the screen)."""
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with start_up_log_hidden():
+        import tensorflow.compat.v1 as tf1
+    if tf1.executing_eagerly():
+        tf1.disable_eager_execution()
+        tf1.logging.set_verbosity(tf1.logging.ERROR)
+        warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+    return tf1
+
+
+@contextlib.contextmanager
+def start_up_log_hidden():
+    """TensorFlow 2.19+ writes its C++ start-up log (absl, oneDNN, CUDA lines) to standard error while
+    it is imported, whatever TF_CPP_MIN_LOG_LEVEL says. Standard error goes to a temporary file for
+    that time: dropped when the import succeeds, shown when it fails, so a real failure still shows."""
+    if "tensorflow" in sys.modules:
+        yield
+        return
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):    # a notebook's stderr has no file descriptor
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), fd)
+        try:
+            yield
+        except BaseException:
+            os.dup2(saved, fd)
+            log.seek(0)
+            sys.stderr.write(log.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+class _Later(object):
+    """A name for a TensorFlow module that imports it at its first use (see load_tensorflow)."""
+
+    def __init__(self, *path):
+        self._path = path
+
+    def __getattr__(self, name):
+        value = load_tensorflow()
+        for part in self._path + (name,):
+            value = getattr(value, part)
+        return value
+
+
+tf = _Later()                    # import tensorflow.compat.v1 as tf
+rnn = _Later("nn", "rnn_cell")   # TF1: import tensorflow.contrib.rnn as rnn
+
+
+def start_run(seed):
+    """A run starts: Python's and numpy's generators seeded (the graph's seed is set where each graph is
+    built)."""
+    import numpy as np
+    random.seed(seed)     # tf-keras draws the unseeded cell initializers from Python's random
+    np.random.seed(seed)
+
+
+def session_config(cpu):
+    """Session options, and one line saying which device TensorFlow will use."""
+    gpus = [] if cpu else tf.config.list_physical_devices('GPU')
+    if gpus:
+        names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
+        line = "Device: GPU (%s)" % ", ".join(names)
+    else:
+        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+    config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
+    config.gpu_options.allow_growth = True
+    return config, line
+
+
+def rnn_mode(asked, device, on_cpu):
+    """--rnn_mode as given, or by default on_cpu (the mode measured fastest there for this model) on a
+    CPU and the page's cells ("basic") on a GPU, where no mode has been measured."""
+    return asked or ("basic" if device.startswith("Device: GPU") else on_cpu)

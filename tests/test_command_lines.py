@@ -1,0 +1,114 @@
+"""The README's commands as a learner types them, in one new python: TensorFlow's own start-up (its C++
+log hidden), a console that cannot write Chinese (cp1252), a user's TF_USE_LEGACY_KERAS=0, and each of
+the five scripts run as `python SCRIPT.py ...` runs it (its `__main__`, support.run), one after another
+as a notebook's kernel would, on tiny step counts and the tests' own data. Everything else about the
+scripts is tested in-process; signals and a closed pipe have their own processes (test_long_runs.py,
+test_user_errors.py)."""
+import ast
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from mnist_files import learnable_idx
+from test_reader import write_ptb
+
+SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
+           "ptb_language_model.py"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """{script: (exit status, its standard output)}, the whole standard error, and the folder."""
+    tmp = tmp_path_factory.mktemp("commands")
+    mnist = learnable_idx(str(tmp / "数据"), n_train=200, n_test=30)        # a folder named in Chinese
+    ptb = write_ptb(tmp / "ptb", train="the cat sat on the mat\n" * 30, valid="the mat sat\n" * 20,
+                    test="the cat sat\n" * 8)
+    out = lambda name: ["--metrics_json", str(tmp / (name + ".json"))]     # noqa: E731
+    commands = [
+        ["lstm_regression.py", "--max_steps", "2", "--plot", str(tmp / "reg.png"), "--logdir", str(tmp / "logs")]
+        + out("lstm_regression"),
+        ["lstm_sin_predict.py", "--variant", "dense", "--max_steps", "2", "--no_plot", "--logdir",
+         str(tmp / "sin_logs")] + out("lstm_sin_predict"),
+        ["lstm_mnist_classify.py", "--data_dir", mnist, "--max_steps", "2", "--no_plot"] + out("lstm_mnist_classify"),
+        ["bilstm_mnist.py", "--data_dir", mnist, "--max_steps", "2", "--no_plot"] + out("bilstm_mnist"),
+        ["ptb_language_model.py", "--model", "test", "--data_path", ptb, "--max_steps", "2", "--no_plot"]
+        + out("ptb_language_model"),
+    ]
+    code = ("import runpy, sys\n"
+            "for argv in %r:\n"
+            "    print('=== %%s' %% argv[0], flush=True)\n"
+            "    sys.argv = argv\n"
+            "    try:\n"
+            "        runpy.run_path(argv[0], run_name='__main__')\n"
+            "        status = 0\n"
+            "    except SystemExit as e:\n"
+            "        status = e.code\n"
+            "    print('=== exit %%s' %% status, flush=True)\n" % commands)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=300,
+                       env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252", TF_USE_LEGACY_KERAS="0"))
+    found, name, lines = {}, None, []
+    for line in r.stdout.decode("cp1252").splitlines():
+        if line.startswith("=== exit "):
+            found[name] = (int(line.split()[2]), "\n".join(lines))
+        elif line.startswith("=== "):
+            name, lines = line[4:], []
+        else:
+            lines.append(line)
+    return found, r.stderr.decode("cp1252", "replace"), tmp
+
+
+def test_every_command_runs_and_writes_nothing_to_stderr(runs):
+    found, err, _ = runs
+    assert err == ""        # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown either
+    assert {name: status for name, (status, _) in found.items()} == {name: 0 for name in SCRIPTS}
+    for name, (_, out) in found.items():
+        assert out.startswith("Device: CPU") or "\nDevice: " in out, name
+
+
+@pytest.mark.parametrize("name,figure", [("lstm_regression.py", "test_mse"), ("lstm_sin_predict.py", "test_mse"),
+                                         ("lstm_mnist_classify.py", "test_accuracy"),
+                                         ("bilstm_mnist.py", "test_accuracy"),
+                                         ("ptb_language_model.py", "test_perplexity")])
+def test_each_command_prints_the_pages_lines_and_writes_its_metrics(runs, name, figure):
+    found, _, tmp = runs
+    out = found[name][1]
+    m = json.loads((tmp / (name[:-3] + ".json")).read_text())
+    assert m["script"] == name and m["steps"] == 2 and figure in m and m["device"].startswith("CPU")
+    for key in ["variant", "wall_seconds", "final_train_loss"]:
+        assert key in m
+    page_line = {"lstm_regression.py": "cost: ", "lstm_sin_predict.py": "Mean Square Error is:",
+                 "lstm_mnist_classify.py": "test accuracy:", "bilstm_mnist.py": "test accuracy:",
+                 "ptb_language_model.py": "TEST perplexity :"}[name]
+    assert page_line in out
+
+
+def test_the_outputs_named_are_written(runs):
+    found, _, tmp = runs
+    assert (tmp / "reg.png").read_bytes()[:4] == b"\x89PNG" and "Saved figure to" in found["lstm_regression.py"][1]
+    from tensorflow.compat.v1 import train
+    tags = {v.tag for e in train.summary_iterator(str(next((tmp / "logs").glob("events.out.tfevents.*"))))
+            for v in e.summary.value}
+    assert "cost/cost" in tags or "cost" in tags
+    assert list((tmp / "sin_logs").glob("events.out.tfevents.*"))
+
+
+def test_a_folder_name_the_console_cannot_write_is_shown_with_question_marks(runs):
+    found, _, tmp = runs
+    assert "Extracting %s" % os.path.join(str(tmp), "??", "train-images-idx3-ubyte") in found["bilstm_mnist.py"][1]
+    assert "pixels 0-255 (raw)" in found["bilstm_mnist.py"][1]
+
+
+def test_no_script_imports_another():
+    """Each script stands alone beside data/ and support/ (as the pages did): none imports another."""
+    for name in SCRIPTS:
+        tree = ast.parse(open(os.path.join(ROOT, name), encoding="utf-8").read())
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.ImportFrom) and node.module}
+        assert not imported & {s[:-3] for s in SCRIPTS}, name
+        assert imported & {"support"}, name
