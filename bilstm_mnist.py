@@ -208,7 +208,9 @@ def parse_args(argv=None):
                    help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
     p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE,
                    help="Adam's learning rate (guide: 0.001)")
-    support.add_mnist_data_dir(p, HERE)
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
     p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
     p.add_argument("--max_steps", type=positive_int,
                    help="stop after this many training steps in total (default: no limit)")

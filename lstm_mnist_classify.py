@@ -291,7 +291,9 @@ def parse_args(argv=None):
                    help="projected only: training examples seen, the page's unit (page: 100000)")
     p.add_argument("--n_hidden_units", type=positive_int, default=n_hidden_units,
                    help="projected only: input layer and LSTM size (page: 128)")
-    support.add_mnist_data_dir(p, HERE)
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
     p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
     p.add_argument("--max_steps", type=positive_int,
                    help="stop after this many training steps in total (default: no limit)")

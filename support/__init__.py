@@ -1,20 +1,17 @@
 """What no page had and every script needs, written once (as util.py sits beside the official
-ptb_word_lm.py), one concern a module. Importing it does not import TensorFlow: a bad flag is refused in
-a moment; `tf` and `rnn` load TensorFlow at their first use, in TF1 graph mode.
+ptb_word_lm.py), one concern a module; `import support` loads no TensorFlow (`tf`, `rnn` load it later):
 
-  command_line   flag types, the parser (each default said once), the run flags, the checks before
-                 TensorFlow loads: parser, add_run_flags, add_rnn_mode, parse, check_run_args
-  memory         a run too large for the machine refused, with its estimate: lstm_memory, dense_memory
-  tf1            tf, rnn (tensorflow.compat.v1, loaded late); start_run, session_config ("Device: ..."), rnn_mode
-  running        run(main, parse_args): signals, a closed pipe, a full disk; stop, write_failed (one-line
-                 errors); training_guard, check_finite (a diverged loss)
-  output_files   outputs tried before training; write_atomically; write_metrics (--metrics_json)
-  figures        pyplot, write_figure, plot
-  tensorboard_events   summary_writer, scalar, close_writer (--logdir)
-  checkpoints    Checkpoints (--save_path, --restore, checkpoint.json), checkpoints_in
-  progress       Progress: "words/s, ETA" on long passes
-  fused_lstm     --rnn_mode block: the pages' LSTM variables through one BlockLSTM op per layer
-  mnist          the MNIST scripts' data, test-set evaluation, report and figure (guide Ⅲ-Ⅴ, the notes page)
+  command_line        flags, each default said once, checked before TensorFlow loads (parser, check_run_args)
+  memory              a run too large for the machine refused with its estimate (lstm_memory, dense_memory)
+  tf1                 tf, rnn: tensorflow.compat.v1 in graph mode; start_run, session_config, rnn_mode
+  running             run(main, parse_args): signals, pipes; stop, write_failed; training_guard, check_finite
+  output_files        outputs tried before training; write_atomically; write_metrics (--metrics_json)
+  figures             pyplot, write_figure, plot
+  tensorboard_events  summary_writer, scalar, close_writer (--logdir)
+  checkpoints         Checkpoints (--save_path, --restore, checkpoint.json), checkpoints_in
+  progress            Progress: "words/s, ETA" on long passes
+  fused_lstm          --rnn_mode block: the pages' LSTM variables through one BlockLSTM op per layer
+  mnist               the MNIST scripts' data, test-set evaluation, report and figure
 """
 import sys
 
@@ -28,12 +25,12 @@ except ImportError:
     print("error: " + not_installed("numpy"), file=sys.stderr)
     sys.exit(2)
 
+# (noqa: E402: after the numpy check)
 from . import fused_lstm  # noqa: E402,F401
 from .checkpoints import Checkpoints, checkpoints_in  # noqa: E402
 from .figures import plot, pyplot, write_figure  # noqa: E402
 from .memory import dense_memory, lstm_memory  # noqa: E402
-from .mnist import (EVAL_BATCH, add_mnist_data_dir, evaluate, load_mnist, mnist_report,  # noqa: E402
-                    mnist_test_set, to_pixels)
+from .mnist import EVAL_BATCH, evaluate, load_mnist, mnist_report, mnist_test_set, to_pixels  # noqa
 from .output_files import check_outputs, write_metrics  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .running import Diverged, check_finite, run, stop, terminal_output, training_guard  # noqa: E402

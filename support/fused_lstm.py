@@ -1,11 +1,7 @@
-"""The fused LSTM path: on no page, the same function as the pages' cells in fewer, larger kernels.
-
-The pages build their LSTMs from BasicLSTMCell (one small matmul and a few element-wise ops per step
-and layer). run_cells runs cells that already exist, on their own variables, as one
-tf.raw_ops.BlockLSTM op per layer over all the steps: the same outputs and states, far fewer ops.
-ptb_language_model.py evaluates with it on a CPU (--eval_lstm fused); outputs() trains the MNIST
-scripts' LSTMs with it (--rnn_mode block): BlockLSTM's gradient is registered in TF 2.21.
-"""
+"""The fused LSTM path, on no page: the pages' BasicLSTMCells (a small matmul and a few element-wise ops
+per step and layer), run on their own variables as one tf.raw_ops.BlockLSTM op per layer over all the
+steps: the same outputs and states, far fewer ops. --rnn_mode block trains with it (BlockLSTM's gradient
+is registered in TF 2.21); ptb_language_model.py also evaluates with it on a CPU (--eval_lstm fused)."""
 import re
 
 from .tf1 import tf   # tensorflow.compat.v1, loaded at first use
@@ -38,10 +34,8 @@ def block_layer(x, c, h, kernel, bias, forget_bias):
 
 
 def outputs(inputs, scope, forget_bias=1.0, backward=False):
-    """What dynamic_rnn (or one direction of bidirectional_dynamic_rnn) gives as outputs, [batch,
-    steps, units] of the last layer from a zero state, computed by the cells under scope on their own
-    variables, each layer one BlockLSTM op. backward: the steps read last to first, the outputs given
-    back in input order (as bidirectional_dynamic_rnn's cell_bw)."""
+    """dynamic_rnn's outputs ([batch, steps, units], zero state) from the cells under scope, one BlockLSTM
+    op a layer. backward: read last to first, given back in input order (bidirectional_dynamic_rnn's bw)."""
     x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
     if backward:
         x = tf.reverse(x, [0])
@@ -56,11 +50,9 @@ def outputs(inputs, scope, forget_bias=1.0, backward=False):
 
 
 def run_cells(inputs, state, forget_bias, keep_prob=1.0):
-    """For PTB: run the MultiRNNCell of BasicLSTMCells that already exists under the current variable
-    scope over every step of inputs ([batch, steps, size]) from state, each layer one BlockLSTM op on
-    the same variables; keep_prob < 1: dropout on each layer's outputs, as DropoutWrapper's
-    output_keep_prob (the same distribution; other random draws than the cells' step by step).
-    Returns (outputs [batch * steps, size], the final state)."""
+    """For PTB: the MultiRNNCell under the current variable scope over every step of inputs ([batch, steps,
+    size]) from state, one BlockLSTM op a layer; keep_prob < 1: dropout on each layer's outputs, as
+    DropoutWrapper's (other random draws). Returns (outputs [batch * steps, size], the final state)."""
     x = tf.transpose(inputs, [1, 0, 2])                 # BlockLSTM is time-major
     final = []
     for (kernel, bias), (c, h) in zip(layers_under(tf.get_variable_scope().name + "/"), state):

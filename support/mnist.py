@@ -1,8 +1,6 @@
 """What the MNIST scripts share (lstm_mnist_classify.py: guide Ⅲ and the notes page; bilstm_mnist.py:
-guide Ⅳ and Ⅴ; and keras3/'s): --data_dir, the data in the page's pixel scale, and after training the
+guide Ⅳ and Ⅴ; and keras3/'s): the data in the page's pixel scale, and after training the
 test set, its accuracy, the report and the figure. The pages evaluate nothing: this is ours."""
-import os
-
 import numpy as np
 
 from .figures import plot, pyplot, write_figure
@@ -11,13 +9,6 @@ from .running import stop
 from .tensorboard_events import close_writer, scalar
 
 EVAL_BATCH = 1000            # test images per session.run when evaluating (any size works)
-
-
-def add_mnist_data_dir(p, root):
-    """--data_dir, as the MNIST scripts take it (root: the project's folder)."""
-    p.add_argument("--data_dir", default=os.path.join(root, "data", "mnist"),
-                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
-                        "downloaded here if absent")
 
 
 def load_mnist(args, validation_size):

@@ -9,8 +9,7 @@ from .running import write_failed
 
 def check_outputs(args):
     """Why an output path of this run could not be written at its end (None if all can): each is created
-    for real (the file, and the temporary name it is first written under; a file inside a folder), then
-    what was created is removed."""
+    for real (the file and its temporary name; a file inside a folder), then removed."""
     paths = [("--metrics_json", args.metrics_json, False), ("--logdir", args.logdir, True),
              ("--save_path", getattr(args, "save_path", None), True)]
     if not args.no_plot:
@@ -32,10 +31,8 @@ def figure_format(path):
     from matplotlib.backend_bases import FigureCanvasBase
     formats = FigureCanvasBase.get_supported_filetypes()
     ext = os.path.splitext(path)[1][1:].lower()
-    if not ext:
-        return "png", None
-    if ext in formats:
-        return ext, None
+    if not ext or ext in formats:
+        return ext or "png", None
     return None, ("matplotlib cannot write .%s figures; name one of %s"
                   % (ext, ", ".join("." + f for f in sorted(formats))))
 
@@ -126,8 +123,7 @@ def write_json(path, value, saved=None):
     write_atomically(path, lambda f: f.write(json.dumps(value, indent=2) + "\n"), mode="w", saved=saved)
 
 
-def write_metrics(path, metrics, saved=None):
-    """--metrics_json: the run's final figures; returns them."""
+def write_metrics(path, metrics, saved=None):   # --metrics_json: the run's final figures; returns them
     if path:
         write_json(path, metrics, saved)
     return metrics

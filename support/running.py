@@ -11,8 +11,7 @@ import sys
 from .tf1 import load_tensorflow, tf
 
 
-def stop(message):
-    """A user's problem: one line on stderr, exit status 2."""
+def stop(message):   # a user's problem: one line on stderr, exit status 2
     print("error: %s" % message, file=sys.stderr)
     sys.exit(2)
 
@@ -53,10 +52,9 @@ class Stop(KeyboardInterrupt):
 
 
 def on_signal(signum, frame):
-    """Ctrl-C (and SIGTERM, SIGHUP: from `timeout`, a scheduler, a container stop, a closed terminal)
-    raises KeyboardInterrupt, so that every place that saves on Ctrl-C saves on them too, and is
-    remembered: raised inside TensorFlow's C++ layer it can come out as another error, be swallowed, or
-    leave a lock held (seen while a graph is built). So a second signal stops the run at once."""
+    """Ctrl-C, SIGTERM, SIGHUP (`timeout`, a scheduler, a closed terminal) raise KeyboardInterrupt, so what
+    saves on Ctrl-C saves on them too. Raised inside TensorFlow's C++ layer it can come out as another
+    error, be swallowed, or leave a lock held: it is remembered, and a second signal stops at once."""
     RECEIVED.append(signum)
     if len(RECEIVED) > 1:
         word, status = STOPS[signum]
@@ -66,9 +64,8 @@ def on_signal(signum, frame):
 
 
 def how_stopped(error=None):
-    """(what to say, exit status): for a Stop, its signal's; for a plain KeyboardInterrupt, Ctrl-C's;
-    for another error (TensorFlow's C++ layer can turn a KeyboardInterrupt into one), the signal this
-    run received last."""
+    """(what to say, exit status): a Stop's signal's; a plain KeyboardInterrupt's, Ctrl-C's; for another
+    error (TensorFlow's C++ layer can turn a KeyboardInterrupt into one), the last signal received."""
     if isinstance(error, Stop):
         return STOPS[error.signum]
     if isinstance(error, KeyboardInterrupt) or not RECEIVED:
@@ -76,8 +73,7 @@ def how_stopped(error=None):
     return STOPS[RECEIVED[-1]]
 
 
-def say(line):
-    """Print a line that must not fail (a closed terminal after SIGHUP)."""
+def say(line):   # a line that must not fail (a closed terminal after SIGHUP)
     try:
         print(line, flush=True)
     except (OSError, ValueError):
@@ -116,11 +112,9 @@ def run(main, parse_args):
 
 @contextlib.contextmanager
 def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
-    """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP print what
-    happened (`Interrupted`, `Terminated`, `Hangup`, then `interrupted`, e.g. "; the checkpoint
-    resumes ..."), call save() (the checkpoint, where --save_path is given) and exit 130, 143 or 129.
-    Output that cannot be written saves too, quietly: into a closed pipe it exits 141 (terminal_output),
-    on a full disk it is write_failed's one line, naming the checkpoint save() returns."""
+    """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP say so (then
+    `interrupted`, e.g. "; the checkpoint resumes ..."), save() and exit 130, 143 or 129. Output that
+    cannot be written saves too (output_lost)."""
     try:
         yield
     except Diverged as e:
@@ -133,13 +127,7 @@ def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
             save()
         raise SystemExit(status)
     except OSError as e:     # a print failed: a pipe that was closed (`| head`), `> log.txt` on a full disk
-        if not isinstance(e, BrokenPipeError) and not stdout_failed(e):
-            raise
-        output_closed()
-        saved = save() if save is not None else None     # quietly: nobody reads
-        if isinstance(e, BrokenPipeError):
-            raise SystemExit(PIPE_CLOSED)
-        write_failed("the standard output", e, saved=saved)
+        output_lost(e, save)
 
 
 # ------------------------------------------------------------------------------- the terminal
@@ -148,10 +136,8 @@ PIPE_CLOSED = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 1   # 141:
 
 @contextlib.contextmanager
 def terminal_output():
-    """Around a command line. Text the console cannot encode (the help texts' Chinese and Roman
-    numerals on a cp1252 console) is written with "?" in its place instead of ending the run. Output
-    into a pipe that was closed (`| head -3`) ends the run quietly, exit status 141 as a shell reports a
-    broken pipe: standard output is pointed at the null device, so no later write or flush complains."""
+    """Around a command line: text the console cannot encode (Chinese on cp1252) is written with "?";
+    output into a closed pipe or onto a full disk ends the run as output_lost says."""
     for stream in (sys.stdout, sys.stderr):
         if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
@@ -161,20 +147,26 @@ def terminal_output():
         finally:
             if sys.stdout is not None:       # None: started with standard output closed (`>&-`)
                 sys.stdout.flush()           # a pipe closed early shows here, not at the exit
-    except BrokenPipeError:
-        output_closed()
+    except OSError as e:                     # `| head`, or `> out.txt` on a full disk
+        output_lost(e)
+
+
+def output_lost(error, save=None):
+    """Where error is standard output's: save() (quietly: nobody reads), then a pipe that was closed ends
+    the run with a broken pipe's 141, a full disk with write_failed's line (naming what save() saved).
+    The rest of the output goes to the null device. Another error is raised again."""
+    if not isinstance(error, BrokenPipeError) and not stdout_failed(error):
+        raise error
+    output_closed()
+    saved = save() if save is not None else None
+    if isinstance(error, BrokenPipeError):
         raise SystemExit(PIPE_CLOSED)
-    except OSError as e:                     # `> out.txt` on a full disk: one line, if that is the cause
-        if not stdout_failed(e):
-            raise
-        output_closed()
-        write_failed("the standard output", e)
+    write_failed("the standard output", error, saved=saved)
 
 
 def stdout_failed(error):
-    """Whether error is standard output's (a closed pipe, a full disk under `> file`): what it holds
-    fails again when flushed; or, unbuffered, a write error that names no file (the files this project
-    writes, downloads and checkpoints report theirs through write_failed, TensorFlow's as its own)."""
+    """Whether error is standard output's: what it holds fails again when flushed; or, unbuffered, a write
+    error that names no file (the files this project writes report theirs through write_failed)."""
     try:
         if sys.stdout is not None:
             sys.stdout.flush()
@@ -184,8 +176,7 @@ def stdout_failed(error):
         errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC))
 
 
-def output_closed():
-    """Standard output cannot be written: send the rest to the null device."""
+def output_closed():   # standard output cannot be written: the rest goes to the null device
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):

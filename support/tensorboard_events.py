@@ -18,20 +18,18 @@ def summary_writer(logdir, graph):
         write_failed(logdir, e)
 
 
-def _report_unless_writer(previous):
+def _writer_thread_quiet():
+    """The FileWriter's thread logs its write error and dies with a traceback; the error comes back
+    to the next add_summary or close, which _Events reports in one line: keep the thread's own quiet."""
+    previous = threading.excepthook
+    if getattr(previous, "quiets_event_writer", False):
+        return
+
     def hook(args):
         if args.thread is None or args.thread.name != "EventLoggerThread":
             previous(args)
     hook.quiets_event_writer = True
-    return hook
-
-
-def _writer_thread_quiet():
-    """The FileWriter's thread logs its write error and dies with a traceback; the error comes back
-    to the next add_summary or close, which _Events reports in one line: keep the thread's own quiet."""
-    if getattr(threading.excepthook, "quiets_event_writer", False):
-        return
-    threading.excepthook = _report_unless_writer(threading.excepthook)
+    threading.excepthook = hook
     logging.getLogger("tensorflow").addFilter(
         lambda record: not record.getMessage().startswith("EventFileWriter writer thread error"))
 

@@ -10,13 +10,10 @@ import warnings
 
 
 def load_tensorflow():
-    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once.
-
-    Since TF 2.16 the TF1 RNN cells (tf.compat.v1.nn.rnn_cell.*) need Keras 2, the tf-keras package,
-    chosen by TF_USE_LEGACY_KERAS=1 in the environment before TensorFlow is imported: it is set here,
-    the one place TensorFlow is imported (forced: a user's "0" would bring Keras 3's error). So is
-    TF_CPP_MIN_LOG_LEVEL=3, which quiets TensorFlow's C++ log once it runs (the lines it writes while it
-    loads ignore it: start_up_log_hidden keeps those off the screen)."""
+    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once. Since TF 2.16 the
+    TF1 RNN cells need Keras 2 (tf-keras), chosen by TF_USE_LEGACY_KERAS=1 before TensorFlow is imported:
+    set here, forced (a user's "0" would bring Keras 3's error). TF_CPP_MIN_LOG_LEVEL=3 quiets TensorFlow's
+    C++ log once it runs (start_up_log_hidden hides what it writes while it loads)."""
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with start_up_log_hidden():
@@ -76,8 +73,7 @@ rnn = _Later("nn", "rnn_cell")   # TF1: import tensorflow.contrib.rnn as rnn
 
 
 def start_run(seed):
-    """A run starts: Python's and numpy's generators seeded (the graph's seed is set where each graph is
-    built)."""
+    """Python's and numpy's generators seeded (the graph's seed is set where each graph is built)."""
     import numpy as np
     random.seed(seed)     # tf-keras draws the unseeded cell initializers from Python's random
     np.random.seed(seed)

@@ -59,13 +59,6 @@ def run_script(script, *args, env=None, cwd=None):
                           text=True, env=dict(os.environ, **(env or {})), cwd=cwd or ROOT, timeout=300)
 
 
-def start_script(script, *args, env=None, cwd=None):
-    """A new python running the script, its output on pipes: the subprocess.Popen."""
-    return subprocess.Popen([sys.executable, os.path.join(ROOT, script)] + list(args), cwd=cwd or ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, **(env or {})))
-
-
 def refused(parse_args, capsys, *flags):
     """parse_args(flags) exits 2 with exactly one `error:` line; returns it."""
     with pytest.raises(SystemExit) as e:

@@ -1,12 +1,12 @@
 """The README's commands as a learner types them, in one new python: TensorFlow's own start-up (its C++
 log hidden), a console that cannot write Chinese (cp1252), a user's TF_USE_LEGACY_KERAS=0, and each of
 the five scripts run as `python SCRIPT.py ...` runs it (its `__main__`, support.run), one after another
-as a notebook's kernel would, on tiny step counts and the tests' own data. Everything else about the
-scripts is tested in-process; signals and a closed pipe have their own processes (test_long_runs.py,
-test_user_errors.py)."""
+as a notebook's kernel would, on tiny step counts and the tests' own data; then a long run that a real
+SIGTERM stops. Everything else about the scripts is tested in-process (a closed pipe: test_user_errors.py)."""
 import ast
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,13 +16,16 @@ from conftest import ROOT
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 
+pytestmark = pytest.mark.xdist_group("command_lines")   # pytest.ini: --dist loadgroup: one worker runs them
 SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
            "ptb_language_model.py"]
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """{script: (exit status, its standard output)}, the whole standard error, and the folder."""
+    """{name: (exit status, its standard output)}, the whole standard error, the folder, and the process's
+    exit status. The last run trains on and on, and gets SIGTERM (`timeout`, a scheduler, a container stop)
+    in its epoch 3: its status is the process's."""
     tmp = tmp_path_factory.mktemp("commands")
     mnist = learnable_idx(str(tmp / "数据"), n_train=200, n_test=30)        # a folder named in Chinese
     ptb = write_ptb(tmp / "ptb", train="the cat sat on the mat\n" * 30, valid="the mat sat\n" * 20,
@@ -37,34 +40,47 @@ def runs(tmp_path_factory):
         ["bilstm_mnist.py", "--data_dir", mnist, "--max_steps", "2", "--no_plot"] + out("bilstm_mnist"),
         ["ptb_language_model.py", "--model", "test", "--data_path", ptb, "--max_steps", "2", "--no_plot"]
         + out("ptb_language_model"),
+        ["lstm_mnist_classify.py", "--data_dir", mnist, "--batch_size", "20", "--epochs", "100000", "--no_plot",
+         "--save_path", str(tmp / "ckpt")],
     ]
     code = ("import runpy, sys\n"
             "for argv in %r:\n"
-            "    print('=== %%s' %% argv[0], flush=True)\n"
+            "    print('=== run', flush=True)\n"
             "    sys.argv = argv\n"
             "    try:\n"
             "        runpy.run_path(argv[0], run_name='__main__')\n"
             "        status = 0\n"
             "    except SystemExit as e:\n"
             "        status = e.code\n"
-            "    print('=== exit %%s' %% status, flush=True)\n" % commands)
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=300,
-                       env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252", TF_USE_LEGACY_KERAS="0"))
-    found, name, lines = {}, None, []
-    for line in r.stdout.decode("cp1252").splitlines():
-        if line.startswith("=== exit "):
-            found[name] = (int(line.split()[2]), "\n".join(lines))
-        elif line.startswith("=== "):
-            name, lines = line[4:], []
-        else:
-            lines.append(line)
-    return found, r.stderr.decode("cp1252", "replace"), tmp
+            "    print('=== exit %%s' %% status, flush=True)\n"
+            "sys.exit(status)\n" % commands)
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                         env=dict(os.environ, PYTHONPATH="", PYTHONIOENCODING="cp1252", TF_USE_LEGACY_KERAS="0"))
+    done, lines = [], []          # (exit status, standard output) of each run that ended
+    try:
+        for line in iter(p.stdout.readline, b""):
+            line = line.decode("cp1252").rstrip("\n")
+            if line.startswith("=== exit "):
+                done.append((int(line.split()[2]), "\n".join(lines)))
+            elif line == "=== run":
+                lines = []
+            else:
+                lines.append(line)
+                if len(done) == len(commands) - 1 and line.startswith("epoch: 3"):
+                    p.send_signal(signal.SIGTERM)       # wait until training is under way, then send it
+        err = p.stderr.read().decode("cp1252", "replace")
+        p.wait(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    found = dict(zip(SCRIPTS + ["signalled"], done))
+    return found, err, tmp, p.returncode
 
 
 def test_every_command_runs_and_writes_nothing_to_stderr(runs):
-    found, err, _ = runs
+    found, err, _, _ = runs
     assert err == ""        # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown either
-    assert {name: status for name, (status, _) in found.items()} == {name: 0 for name in SCRIPTS}
+    assert {name: status for name, (status, _) in found.items() if name in SCRIPTS} == {name: 0 for name in SCRIPTS}
     for name, (_, out) in found.items():
         assert out.startswith("Device: CPU") or "\nDevice: " in out, name
 
@@ -74,7 +90,7 @@ def test_every_command_runs_and_writes_nothing_to_stderr(runs):
                                          ("bilstm_mnist.py", "test_accuracy"),
                                          ("ptb_language_model.py", "test_perplexity")])
 def test_each_command_prints_the_pages_lines_and_writes_its_metrics(runs, name, figure):
-    found, _, tmp = runs
+    found, _, tmp, _ = runs
     out = found[name][1]
     m = json.loads((tmp / (name[:-3] + ".json")).read_text())
     assert m["script"] == name and m["steps"] == 2 and figure in m and m["device"].startswith("CPU")
@@ -87,7 +103,7 @@ def test_each_command_prints_the_pages_lines_and_writes_its_metrics(runs, name, 
 
 
 def test_the_outputs_named_are_written(runs):
-    found, _, tmp = runs
+    found, _, tmp, _ = runs
     assert (tmp / "reg.png").read_bytes()[:4] == b"\x89PNG" and "Saved figure to" in found["lstm_regression.py"][1]
     from tensorflow.compat.v1 import train
     tags = {v.tag for e in train.summary_iterator(str(next((tmp / "logs").glob("events.out.tfevents.*"))))
@@ -97,7 +113,7 @@ def test_the_outputs_named_are_written(runs):
 
 
 def test_a_folder_name_the_console_cannot_write_is_shown_with_question_marks(runs):
-    found, _, tmp = runs
+    found, _, tmp, _ = runs
     assert "Extracting %s" % os.path.join(str(tmp), "??", "train-images-idx3-ubyte") in found["bilstm_mnist.py"][1]
     assert "pixels 0-255 (raw)" in found["bilstm_mnist.py"][1]
 
@@ -112,3 +128,20 @@ def test_no_script_imports_another():
                      if isinstance(node, ast.ImportFrom) and node.module}
         assert not imported & {s[:-3] for s in SCRIPTS}, name
         assert imported & {"support"}, name
+
+
+def test_sigterm_during_training_saves_and_resumes(runs, capsys):
+    """SIGTERM sent to a real run in epoch 3: the current step is saved, `Terminated.` says so, the exit
+    status is 143, and --restore resumes from that step."""
+    import lstm_mnist_classify as cls
+    found, err, tmp, returncode = runs
+    status, out = found["signalled"]
+    assert (returncode, status) == (143, 143) and "Traceback" not in err
+    assert "Terminated." in out.splitlines()
+    saved = [l.split()[-1] for l in out.splitlines() if l.startswith("Saved checkpoint")][-1]
+    step = int(saved.rsplit("-", 1)[1])
+    assert step >= 20 and (tmp / "ckpt" / "checkpoint.json").exists()    # in epoch 3: 2 epochs of 10 steps done
+    cls.main(cls.parse_args(["--data_dir", str(tmp / "数据"), "--batch_size", "20", "--no_plot", "--save_path",
+                             str(tmp / "ckpt"), "--restore", "--max_steps", str(step + 1)]))
+    out = capsys.readouterr().out
+    assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out

@@ -16,7 +16,7 @@ import lstm_regression as reg
 import lstm_sin_predict as sp
 import ptb_language_model as ptb
 import support
-from conftest import ROOT, start_script
+from conftest import ROOT
 from mnist_files import learnable_idx
 
 
@@ -177,33 +177,6 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeyp
     out = capsys.readouterr().out
     assert e.value.code == 130 and "Interrupted." in out.splitlines()
     assert "Saved checkpoint %s" % (tmp_path / "ckpt" / "model.ckpt-25") in out
-
-
-@pytest.mark.parametrize("signum,status,said", [(signal.SIGTERM, 143, "Terminated.")])
-def test_a_signal_during_training_saves_and_resumes(signum, status, said, mnist_dir, tmp_path, capsys):
-    """SIGTERM (`timeout`, a scheduler, a container stop) sent to a real run in epoch 3: the current
-    step is saved, one line says what happened, and --restore resumes from that step."""
-    ckpt = tmp_path / "ckpt"
-    p = start_script("lstm_mnist_classify.py", "--data_dir", mnist_dir, "--batch_size", "20", "--epochs",
-                       "100000", "--no_plot", "--save_path", str(ckpt), env={"PYTHONUNBUFFERED": "1"})
-    try:
-        for line in p.stdout:             # wait until training is under way, then send the signal
-            if line.startswith("epoch: 3"):
-                p.send_signal(signum)
-                break
-        out, err = p.communicate(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-    assert p.returncode == status and "Traceback" not in err and err == "", err
-    assert said in out.splitlines()
-    saved = [l.split()[-1] for l in out.splitlines() if l.startswith("Saved checkpoint")][-1]
-    step = int(saved.rsplit("-", 1)[1])
-    assert step >= 20 and (ckpt / "checkpoint.json").exists()         # in epoch 3: 2 epochs of 10 steps done
-    cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--no_plot", "--save_path",
-                             str(ckpt), "--restore", "--max_steps", str(step + 1)]))
-    out = capsys.readouterr().out
-    assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
 
 
 def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(mnist_dir, tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""--rnn_mode block runs the pages' LSTM variables through one fused op per layer (fused_lstm.py): from
+"""--rnn_mode block runs the pages' LSTM variables through one fused op per layer (support/fused_lstm.py): from
 the same weights the same outputs and gradients as the pages' cells (basic), the same losses over a few
 training steps, the same initial weights for the same seed, and a checkpoint of either mode restores in
 the other."""
