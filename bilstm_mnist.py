@@ -20,9 +20,9 @@ from support import rnn, tf       # TF1: import tensorflow as tf; import tensorf
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()   # a notebook
 
-# ------------------------------------------------------------- hyperparameters (guide Ⅳ, Ⅴ)
+# %% Ⅳ.双向LSTM做图像分类, Ⅴ.深层双向LSTM做图像分类 (hyperparameters)
 TIME_STEPS = 28
 BATCH_SIZE = 128
 HIDDEN_UNITS1 = 30
@@ -31,7 +31,7 @@ LEARNING_RATE = 0.001
 EPOCH = 50
 
 
-# ------------------------------------------------------------- Generate Data
+# %% Generate Data
 def generate_data(mnist, pixels):
     """The guide's training arrays: images (N, 28, 28) float32 and one-hot labels."""
     X_train = support.to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
@@ -41,7 +41,7 @@ def generate_data(mnist, pixels):
     return X_train, y_train
 
 
-# ------------------------------------------------------------- construct LSTM
+# %% construct LSTM
 def build_bidirectional(args):
     # place hoder
     X_p = tf.placeholder(dtype=tf.float32, shape=(None, TIME_STEPS, 28), name="input_placeholder")
@@ -76,7 +76,7 @@ def build_bidirectional(args):
     return X_p, y_p, h
 
 
-# ------------------------------------------------------------- define loss and optimizer
+# %% define loss and optimizer
 def define_graph(args):
     """The page's graph (Ⅳ or Ⅴ), its tensors under the page's names: X_p, y_p, h, cross_loss,
     accuracy, optimizer; and, not on the page, global_step and summaries (TensorBoard)."""
@@ -100,7 +100,7 @@ def define_graph(args):
                            global_step=global_step, summaries=tf.summary.merge_all())
 
 
-# ------------------------------------------------------------- Define Session
+# %% Define Session
 def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     """The guide's loop in its session: EPOCH passes over the training images in order, 128 at a time.
     g: define_graph's tensors. Appends (step, loss, accuracy) per epoch to history; returns the step."""
@@ -142,7 +142,7 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     return step
 
 
-# ------------------------------------------------------------- main
+# %% main
 def main(args):
     """Apply the flags, read MNIST, define Ⅳ's or Ⅴ's graph, open its session, run the page's loop,
     then the test set; report and plot."""
@@ -187,7 +187,7 @@ def main(args):
         {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode}, ckpt.latest)
 
 
-# ------------------------------------------------------------- this script's own (not on the page)
+# %% this script's own (not on the page)
 def parse_args(argv=None):
     positive_int = support.positive_int
     p = support.parser(
@@ -233,5 +233,6 @@ def memory_needed(args):
     return 2 * sum(support.lstm_memory(n_in, n_out, rows, 2, test) for n_in, n_out in zip(sizes, sizes[1:]))
 
 
+# %% the command line (in a notebook, the cells below run main instead)
 if __name__ == '__main__':
     support.run(main, parse_args)

@@ -22,9 +22,9 @@ from support import rnn, tf       # TF1: import tensorflow as tf; import tensorf
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()   # a notebook
 
-# ------------------------------------------------------------- hyperparameters (guide Ⅲ)
+# %% Ⅲ.MNIST图像分类 (hyperparameters)
 TIME_STEPS = 28
 BATCH_SIZE = 128
 HIDDEN_UNITS1 = 30
@@ -32,7 +32,7 @@ HIDDEN_UNITS = 10
 LEARNING_RATE = 0.001
 EPOCH = 50
 
-# ------------------------------------------------------------- hyperparameters (the notes page)
+# %% 用来做classification的例子 (the notes page's hyperparameters)
 lr = 0.001
 training_iters = 100000      # examples, not steps: 100000 / 128 = 782 steps
 batch_size = 128
@@ -42,7 +42,7 @@ n_hidden_units = 128         # neurons in hidden layer
 n_classes = 10               # MNIST classes (0-9 digits)
 
 
-# ------------------------------------------------------------- guide Ⅲ: Generate Data
+# %% Ⅲ: Generate Data
 def generate_data(mnist, pixels):
     """The guide's training arrays: images (N, 28, 28) float32 and one-hot labels."""
     X_train = support.to_pixels(mnist.train.images, pixels)  # page: train_frame.astype(np.float32).values
@@ -52,7 +52,7 @@ def generate_data(mnist, pixels):
     return X_train, y_train
 
 
-# ------------------------------------------------------------- guide Ⅲ: construct LSTM
+# %% Ⅲ: construct LSTM
 def build_stacked(args):
     # place holder
     X_p = tf.placeholder(dtype=tf.float32, shape=(None, TIME_STEPS, 28), name="input_placeholder")
@@ -71,7 +71,7 @@ def build_stacked(args):
     return X_p, y_p, h
 
 
-# ------------------------------------------------------------- guide Ⅲ: define loss and optimizer
+# %% Ⅲ: define loss and optimizer
 def loss_and_optimizer(y_p, h, learning_rate):
     """The guide's loss, accuracy and Adam step (the notes page defines the same three; TensorBoard
     scalars and a global step added). Returns (cross_loss, accuracy, optimizer, global_step, summaries)."""
@@ -101,7 +101,7 @@ def define_graph(args):
                            global_step=global_step, summaries=summaries, images=X_p, logits=h)
 
 
-# ------------------------------------------------------------- guide Ⅲ: Define Session
+# %% Ⅲ: Define Session
 def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     """The guide's loop in its session: EPOCH passes over the training images in order, 128 at a time.
     g: define_graph's tensors. Appends (step, loss, accuracy) per epoch to history; returns the step."""
@@ -143,7 +143,7 @@ def train_by_epochs(sess, g, mnist, args, ckpt, writer, history):
     return step
 
 
-# ------------------------------------------------------------- the notes page: RNN(X, weights, biases)
+# %% 用来做classification的例子: RNN(X, weights, biases)
 def RNN(X, weights, biases):
     batch = tf.shape(X)[0]                   # the page used the constant batch_size here
     n_hidden_units = weights['in'].shape[1]  # the page's constant; here the --n_hidden_units built
@@ -219,7 +219,7 @@ def train_by_iters(sess, g, mnist, args, ckpt, writer, history):
     return step
 
 
-# ------------------------------------------------------------- main
+# %% main
 def main(args):
     """Apply the flags, read MNIST (input_data.read_data_sets, TF1: tensorflow.examples.tutorials.mnist),
     define the page's graph, open its session, run its loop, then the test set; report and plot."""
@@ -267,7 +267,7 @@ def main(args):
         ckpt.latest)
 
 
-# ------------------------------------------------------------- this script's own (not on the pages)
+# %% this script's own (not on the pages)
 def parse_args(argv=None):
     positive_int, positive_float = support.positive_int, support.positive_float
     p = support.parser(
@@ -331,5 +331,6 @@ def memory_needed(args):
             + support.dense_memory(args.n_hidden_units, n_classes, args.batch_size, 2, support.EVAL_BATCH))
 
 
+# %% the command line (in a notebook, the cells below run main instead)
 if __name__ == '__main__':
     support.run(main, parse_args)

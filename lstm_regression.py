@@ -18,7 +18,7 @@ from support import tf   # TF1: import tensorflow as tf (tensorflow.compat.v1, l
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-# ---------------------------------------------------------------- 设置 RNN 的参数 (hyperparameters)
+# %% 设置 RNN 的参数 (hyperparameters)
 BATCH_START = 0      # where the next get_batch() starts on the x axis
 TIME_STEPS = 20      # backpropagation through time 的 time_steps
 BATCH_SIZE = 50
@@ -38,7 +38,7 @@ TEST_BATCHES = 10    # not on the page: batches after training that are predicte
 PLOT_WINDOWS = 10    # the saved figure shows the last 10 windows the model was trained on
 
 
-# ------------------------------------------------------------------------------ 数据生成 (data)
+# %% 数据生成 (data)
 def get_batch():
     """Next batch: (seq, res, xs) with seq=sin(xs), res=cos(xs), shapes (batch, steps, 1) and (batch, steps).
 
@@ -54,7 +54,7 @@ def get_batch():
     return [seq[:, :, np.newaxis], res[:, :, np.newaxis], xs]
 
 
-# ------------------------------------------------------------- 定义 LSTMRNN 的主体结构 (the model)
+# %% 定义 LSTMRNN 的主体结构 (the model)
 class LSTMRNN(object):
     def __init__(self, n_steps, input_size, output_size, cell_size, batch_size):
         self.n_steps = n_steps
@@ -132,7 +132,7 @@ class LSTMRNN(object):
         return tf.get_variable(name=name, shape=shape, initializer=initializer)
 
 
-# ------------------------------------------------------------- the notes page: BasicRNNCell (--cell rnn)
+# %% CNN做regression的例子 (the notes page's BasicRNNCell: --cell rnn)
 def show_data():
     """The notes page's first figure: the input sin and the target cos over [0, 2*pi]."""
     import matplotlib.pyplot as plt
@@ -178,7 +178,7 @@ class RNNRegression(LSTMRNN):
         tf.summary.scalar('cost', self.cost)
 
 
-# ------------------------------------------------------------------------- 训练 LSTMRNN (training)
+# %% 训练 LSTMRNN (training)
 def apply_flags(args):
     """Set the page's constants from the flags (the page's code reads them as globals) and start the
     data at x = 0. main() calls it once; the tests call it too."""
@@ -267,7 +267,7 @@ def main(args):
     })
 
 
-# ------------------------------------------------------------------ this script's own (not on the pages)
+# %% this script's own (not on the pages)
 def parse_args(argv=None):
     p = support.parser(
         "Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.")
@@ -346,5 +346,6 @@ def live_plot(first_figure=None):
     return plt
 
 
+# %% the command line (in a notebook, the cells below run main instead)
 if __name__ == '__main__':
     support.run(main, parse_args)

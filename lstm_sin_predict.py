@@ -20,7 +20,7 @@ from support import rnn, tf   # TF1: import tensorflow as tf; import tensorflow.
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-# ------------------------------------------------------- hyperparameters (the guide's, part 二 Ⅱ)
+# %% Ⅱ.预测sin函数多层版 (the guide's hyperparameters; Ⅰ and 手写版 change a few)
 TIME_STEPS = 10
 BATCH_SIZE = 128
 HIDDEN_UNITS1 = 30
@@ -31,7 +31,7 @@ EPOCH = 50
 TRAIN_EXAMPLES = 11000
 TEST_EXAMPLES = 1100
 
-# ------------------------------------------------------- hyperparameters (the TFLearn page)
+# %% 2、预测正选函数 (the TFLearn page's hyperparameters)
 HIDDEN_SIZE = 30             # LSTM隐藏节点个数
 NUM_LAYERS = 2               # LSTM层数
 TIMESTEPS = 10               # 循环神经网络截断长度
@@ -61,7 +61,7 @@ PLOTTED_EPOCHS = 4   # the page overlays every epoch's predictions; the figure k
 
 
 # ============================================================ the guide, part 二: Ⅰ, Ⅱ and Ⅱ'
-# ------------------------------------------------------------------------ Generate Data
+# %% Generate Data
 def generate(seq, time_steps=TIME_STEPS):
     """Windows of TIME_STEPS values and the value after each, shapes (N, 1, TIME_STEPS) and (N, 1)."""
     X = []
@@ -84,7 +84,7 @@ def make_data(args):
     return X_train, y_train, X_test, y_test
 
 
-# ------------------------------------------------------------------------ construct LSTM
+# %% Define Graph: construct LSTM
 # Unlike the pages' zero_state(BATCH_SIZE), the state follows the batch actually fed, so the last,
 # smaller test batch can run too.
 def build_single(X_p, args):
@@ -137,7 +137,7 @@ def build_manual(X_p, args):
     return outputs[-1]
 
 
-# ------------------------------------------------------------------------ define loss and optimizer
+# %% Define Graph: define loss and optimizer
 def build_graph(args, build_lstm):
     """The guide's graph: placeholders, the variant's LSTM, the mean squared error and Adam. Its
     tensors under the page's names: X_p, y_p, h, mse, optimizer."""
@@ -153,7 +153,7 @@ def build_graph(args, build_lstm):
     return SimpleNamespace(X_p=X_p, y_p=y_p, h=h, mse=mse, optimizer=optimizer)
 
 
-# ------------------------------------------------------------------------ Define Session
+# %% Define Session
 def train_by_epochs(sess, g, data, args, writer):
     """The guide's loop: EPOCH passes over the training windows in order, then the test windows.
     Returns (steps, last average training loss, last test mse, curves for the figure, epochs done)."""
@@ -284,7 +284,7 @@ def fit_and_predict(sess, g, data, args, writer):
     return steps, float(np.mean(losses[-100:])), test_mse, [("predicted", predicted)], None
 
 
-# ------------------------------------------------------------------------ main
+# %% main
 def main(args):
     """Apply the flags, pick the page section's data, graph and loop once, train, plot, report."""
     if args.variant == "dense":
@@ -329,7 +329,7 @@ def main(args):
     return support.write_metrics(args.metrics_json, metrics)
 
 
-# ------------------------------------------------------------------ this script's own (not on the pages)
+# %% this script's own (not on the pages)
 def parse_args(argv=None):
     positive_int, positive_float = support.positive_int, support.positive_float
     p = support.parser(
@@ -419,5 +419,6 @@ def save_figure(path, y_test, curves, real, title, show):
     support.write_figure(fig, path, show)
 
 
+# %% the command line (in a notebook, the cells below run main instead)
 if __name__ == '__main__':
     support.run(main, parse_args)

@@ -20,9 +20,9 @@ from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()   # a notebook
 
-# ------------------------------------------------------------- the page's parameters
+# %% 1、自然语言建模 (the page's parameters)
 DATA_PATH = os.path.join(HERE, "data", "ptb")
 HIDDEN_SIZE = 200           # 隐藏层的规模
 NUM_LAYERS = 2              # 深层循环神经网络中 LSTM 结构的层数
@@ -38,7 +38,7 @@ MAX_GRAD_NORM = 5           # 用于控制梯度膨胀的参数
 INIT_SCALE = 0.05           # tf.random_uniform_initializer(-0.05, 0.05)
 
 
-# ------------------------------------------------------------- configs (the official tutorial's style)
+# %% configs (the official tutorial's style)
 class TutorialConfig(object):
     """The book's page."""
     init_scale = INIT_SCALE
@@ -57,7 +57,7 @@ class TutorialConfig(object):
     rnn_mode = "basic"          # not on the page: the faster on a CPU here (docs/performance.md)
 
 
-# ------------------------------------------------------------- 定义 PTBMODEL 类 (the model)
+# %% 定义 PTBMODEL 类 (the model)
 class PTBMODEL(object):
     # the page's arguments first; config, vocab_size and unroll carry what the page read from its constants
     def __init__(self, batch_size, num_steps, is_training=True, config=TutorialConfig, vocab_size=VOCAB_SIZE,
@@ -143,7 +143,7 @@ class PTBMODEL(object):
         session.run(self.lr_update, feed_dict={self.new_lr: lr_value})
 
 
-# ------------------------------------------------------------- run_epoch
+# %% run_epoch
 def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_step=None, tail_model=None,
               progress_every=10.0):
     """Run model over data once (training it when train_op is model.train_op).
@@ -193,7 +193,7 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
     return np.exp(total_costs / max(iters, 1)), iters * model.batch_size, progress.seconds()
 
 
-# ------------------------------------------------------------- main
+# %% main
 def main(args):
     start = time.time()
     support.start_run(args.seed)
@@ -361,7 +361,7 @@ def report(args, device, history, test_perplexity, totals, wall, eval_num_steps,
     }, saved)
 
 
-# ------------------------------------------------------------- this script's own (not on the page)
+# %% this script's own (not on the page)
 def parse_args(argv=None):
     p = support.parser(
         "PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "
@@ -479,7 +479,7 @@ def sample_words(session, model, id_to_word, n, rng, first="<eos>", progress_eve
     return " ".join(words)
 
 
-# ------------------------------------------------------------- the official tutorial's other configs
+# %% the official tutorial's other configs
 class SmallConfig(object):
     """Official small config."""
     init_scale = 0.1
@@ -557,5 +557,6 @@ CONFIGS = {"tutorial": TutorialConfig, "small": SmallConfig, "medium": MediumCon
 
 
 
+# %% the command line (in a notebook, the cells below run main instead)
 if __name__ == '__main__':
     support.run(main, parse_args)

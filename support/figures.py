@@ -9,7 +9,7 @@ from .running import how_stopped, say
 
 def pyplot(show):
     import matplotlib
-    if not show:
+    if not show and "ipykernel" not in sys.modules:   # a notebook's own (inline) backend opens no window
         matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
     import matplotlib.pyplot as plt
     return plt

@@ -1,0 +1,83 @@
+"""notebooks/: each made from its script by `python notebooks/generate.py` (never by hand), and each runs
+top to bottom in a real Jupyter kernel. The kernel runs take a kernel each (TensorFlow's import in every
+one): they are marked `kernel` and run as .ci/run's second step, `python -m pytest -q -m kernel`."""
+import importlib.util
+import json
+import os
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from mnist_files import learnable_idx
+from test_reader import write_ptb
+
+spec = importlib.util.spec_from_file_location("generate", os.path.join(ROOT, "notebooks", "generate.py"))
+generate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generate)
+NOTEBOOKS = os.path.join(ROOT, "notebooks")
+
+
+@pytest.mark.parametrize("script", generate.SCRIPTS)
+def test_each_notebook_is_what_the_generator_makes_of_its_script(script):
+    with open(os.path.join(NOTEBOOKS, script[:-3] + ".ipynb"), encoding="utf-8", newline="") as f:
+        committed = f.read()
+    assert committed == generate.text(script), "run: python notebooks/generate.py (and commit the notebooks)"
+    assert generate.text(script) == generate.text(script)       # no random ids, no dates: no churn
+
+
+@pytest.mark.parametrize("script", generate.SCRIPTS)
+def test_each_notebook_holds_every_cell_of_its_script_in_order_and_no_output(script):
+    nb = json.loads(generate.text(script))
+    with open(os.path.join(ROOT, script), encoding="utf-8") as f:
+        parts = f.read().split("\n# %% ")
+    runnable = [c for c in nb["cells"] if c["cell_type"] in ("code", "raw")]
+    sources = ["".join(c["source"]) for c in runnable]
+    bodies = [parts[0]] + [p.split("\n", 1)[1] for p in parts[1:]]
+    found = [next(i for i, s in enumerate(sources) if s.strip() == body.strip()) for body in bodies]
+    assert found == sorted(found) and len(found) == len(parts)          # each cell, in the script's order
+    assert runnable[found[-1]]["cell_type"] == "raw"                    # `if __name__ == '__main__':` runs not
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1 and "".join(tagged[0]["source"]).strip().endswith("ARGS = []")
+    assert all(not c.get("outputs") and not c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code")
+    assert all("id" not in c for c in nb["cells"])
+    for title in [p.split("\n", 1)[0] for p in parts[1:]]:             # each section titled as in the script
+        assert any(c["cell_type"] == "markdown" and "".join(c["source"]) == "## " + title for c in nb["cells"])
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("notebook_data")
+    return {"mnist": learnable_idx(str(tmp / "mnist"), n_train=200, n_test=30),
+            "ptb": write_ptb(tmp / "ptb", train="the cat sat on the mat\n" * 30, valid="the mat sat\n" * 20,
+                             test="the cat sat\n" * 8)}
+
+
+TINY = {"lstm_regression.py": ["--max_steps", "2"],
+        "lstm_sin_predict.py": ["--variant", "dense", "--max_steps", "2"],
+        "lstm_mnist_classify.py": ["--max_steps", "2", "--data_dir", "{mnist}"],
+        "bilstm_mnist.py": ["--max_steps", "2", "--data_dir", "{mnist}"],
+        "ptb_language_model.py": ["--model", "test", "--max_steps", "2", "--data_path", "{ptb}"]}
+PAGE_LINE = {"lstm_regression.py": "cost: ", "lstm_sin_predict.py": "Mean Square Error is:",
+             "lstm_mnist_classify.py": "test accuracy:", "bilstm_mnist.py": "test accuracy:",
+             "ptb_language_model.py": "TEST perplexity :"}
+
+
+@pytest.mark.kernel
+@pytest.mark.parametrize("script", generate.SCRIPTS)
+def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path):
+    """Started in notebooks/ as Jupyter starts it, the flags given as papermill gives them (a cell after
+    the `parameters` cell), tiny step counts and the tests' own data: every cell runs, the page's lines
+    are printed, the figure is shown inline."""
+    from nbclient import NotebookClient
+    nb = nbformat.read(os.path.join(NOTEBOOKS, script[:-3] + ".ipynb"), as_version=4)
+    args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp_path / "figure.png")]
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell("ARGS = %r" % args, metadata={"tags": ["injected-parameters"]}))
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": NOTEBOOKS}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stdout")
+    assert PAGE_LINE[script] in printed and "Device: CPU" in printed
+    assert "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stderr") == ""
+    assert any("image/png" in o.get("data", {}) for o in nb.cells[-1].outputs)    # the figure, inline
+    assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
