@@ -154,10 +154,12 @@ def dense_to_one_hot(labels_dense, num_classes=10):
 
 
 def _find(train_dir, name):
-    for candidate in (name + ".gz", name):
-        path = os.path.join(train_dir, candidate)
-        if os.path.isfile(path):
-            return path
+    """The file, .gz or not, in train_dir or where torchvision's MNIST(root=train_dir) put it."""
+    for folder in (train_dir, os.path.join(train_dir, "MNIST", "raw")):
+        for candidate in (name + ".gz", name):
+            path = os.path.join(folder, candidate)
+            if os.path.isfile(path):
+                return path
     return None
 
 

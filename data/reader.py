@@ -95,6 +95,16 @@ def ptb_raw_data(data_path=None, return_vocab=False, download=True):
         raise PTBDataError("%s is a file: --data_path must be the folder that holds %s"
                            % (data_path, ", ".join(SPLITS)))
     paths = _split_paths(data_path)
+    archive = os.path.join(data_path, "simple-examples.tgz")
+    if paths is None and os.path.isfile(archive):      # downloaded by hand, as the official tutorial says
+        try:
+            _extract_splits(archive, data_path)
+        except WriteFailed as e:
+            raise PTBDataError("cannot write %s: %s" % (e.args[0].filename, e.args[0].strerror or e.args[0]))
+        except (OSError, ValueError, EOFError, tarfile.TarError) as e:
+            raise PTBDataError("%s cannot be read (%s): download it again, or put %s in %s"
+                               % (archive, e, ", ".join(SPLITS), data_path))
+        paths = _split_paths(data_path)
     if paths is None:
         if not download:
             raise PTBDataError("PTB not found in %s: put %s there" % (data_path, ", ".join(SPLITS)))

@@ -3,6 +3,7 @@ run flags (--seed, --logdir, --plot, ...), and the checks made before TensorFlow
 memory, Keras 2 installed). A bad flag exits with status 2 in a moment: nothing here imports TensorFlow."""
 import argparse
 import math
+import os
 import re
 import sys
 
@@ -90,9 +91,16 @@ def add_rnn_mode(p, default):
                         "fused LSTM op per layer, the same function in fewer ops (default: %s)" % default)
 
 
+PATH_FLAGS = ("data_dir", "data_path", "plot", "logdir", "save_path", "metrics_json")
+
+
 def parse(p, argv):
-    """p.parse_args(argv), and --restore refused without --save_path."""
+    """p.parse_args(argv), "~" in a path expanded (no shell does it in a notebook, nor bash after
+    `--plot=`), and --restore refused without --save_path."""
     args = p.parse_args(argv)
+    for name in PATH_FLAGS:
+        if isinstance(getattr(args, name, None), str):
+            setattr(args, name, os.path.expanduser(getattr(args, name)))
     if getattr(args, "restore", False) and not args.save_path:
         p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
     return args

@@ -4,14 +4,17 @@ import os
 import sys
 
 from .output_files import figure_format, write_atomically
-from .running import how_stopped, say
+from .running import how_stopped, say, stop
 
 
 def pyplot(show):
-    import matplotlib
-    if not show and "ipykernel" not in sys.modules:   # a notebook's own (inline) backend opens no window
-        matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
-    import matplotlib.pyplot as plt
+    try:
+        import matplotlib
+        if not show and "ipykernel" not in sys.modules:   # a notebook's own (inline) backend opens no window
+            matplotlib.use("Agg")  # draw off-screen: never open a window unless --show
+        import matplotlib.pyplot as plt
+    except (ImportError, ValueError) as e:      # ValueError: MPLBACKEND names no backend
+        stop("matplotlib cannot draw here (%s): pip install -r requirements.txt, or add --no_plot" % e)
     return plt
 
 

@@ -28,7 +28,10 @@ def check_outputs(args):
 
 def figure_format(path):
     """(format, None) for the format a figure's name asks for (no extension: png), or (None, why not)."""
-    from matplotlib.backend_bases import FigureCanvasBase
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError as e:
+        return None, "matplotlib cannot be imported (%s): pip install -r requirements.txt, or add --no_plot" % e
     formats = FigureCanvasBase.get_supported_filetypes()
     ext = os.path.splitext(path)[1][1:].lower()
     if not ext or ext in formats:
