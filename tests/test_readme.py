@@ -43,3 +43,15 @@ def test_the_two_readmes_name_the_same_commands_and_figures():
     assert commands(english) == commands(chinese), (commands(english) ^ commands(chinese))
     assert "605.4" in figures(english) and "400.9" in figures(english)
     assert figures(english) == figures(chinese), (figures(english) ^ figures(chinese))
+
+
+def test_every_figure_shown_is_committed_and_small():
+    """docs/gallery.md's figures and the one at the top of each README: there, PNG, under 250 KB."""
+    shown = set()
+    for name, folder in [("README.md", ""), ("README.zh-CN.md", ""), (os.path.join("docs", "gallery.md"), "docs")]:
+        shown |= {os.path.join(folder, p) for p in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", read(name))}
+    assert len(shown) >= 8 and os.path.join("docs", "gallery", "lstm_regression.png") in shown
+    for path in shown:
+        with open(os.path.join(ROOT, path), "rb") as f:
+            data = f.read()
+        assert data[:4] == b"\x89PNG" and len(data) < 250 * 1024, path
