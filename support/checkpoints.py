@@ -56,9 +56,8 @@ class Checkpoints(object):
         print("Restored %s" % latest)
 
     def save(self, sess, global_step):
-        """Save and return the checkpoint's path; only ever called after finite losses, so it never replaces
-        a good checkpoint by a diverged one (max_to_keep=2 keeps the one before too). If the disk refuses,
-        what this save wrote is removed and the folder's checkpoint list put back: the previous one restores."""
+        """Save (only after finite losses) and return the path. If the disk refuses, what this save wrote is
+        removed and the folder's checkpoint list put back: the previous checkpoint restores."""
         if self.saver is None:
             return None
         folder = self.args.save_path

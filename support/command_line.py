@@ -1,6 +1,5 @@
-"""The command line every script shares: flag types, the parser whose --help says each default once, the
-run flags (--seed, --logdir, --plot, ...), and the checks made before TensorFlow loads (the outputs, the
-memory, Keras 2 installed). A bad flag exits with status 2 in a moment: nothing here imports TensorFlow."""
+"""The command line every script shares: flag types, the parser (each default said once), the run flags,
+and the checks before TensorFlow loads (outputs, memory, Keras 2): a bad flag exits 2 in a moment."""
 import argparse
 import math
 import os
@@ -50,9 +49,8 @@ PAGE_VALUE = re.compile(r"\((default|page|pages|rnn page|guide|guide [ⅠⅡ]|bo
 
 
 class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Each flag's default said once: "(default: X)" is added unless the help names it already, as the
-    page's value ("(guide: 50)", "(page: 20; rnn page: 10)") or in its own words ("(default: ...)"),
-    or there is none to name (an on/off switch; a flag whose help says what happens without it)."""
+    """Each flag's default said once: "(default: X)" added unless the help names it (the page's value,
+    "(guide: 50)", or "(default: ...)" in its own words) or there is none (a switch; a help that says it)."""
 
     def _get_help_string(self, action):
         text = action.help or ""

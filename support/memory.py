@@ -6,9 +6,8 @@ BASE_MEMORY = 1 << 30   # about 1 GiB
 
 
 def lstm_memory(inputs, units, rows, slots, eval_rows=0):
-    """Bytes an LSTM layer needs: its kernel and bias, their gradients and `slots` optimizer copies (Adam 2,
-    Adagrad 1, SGD 0), what backpropagation keeps for rows = batch x steps, and the forward pass of an
-    evaluation batch of eval_rows."""
+    """Bytes an LSTM layer needs: weights, gradients, `slots` optimizer copies (Adam 2, Adagrad 1, SGD 0),
+    what backpropagation keeps for rows = batch x steps, and an evaluation batch of eval_rows."""
     weights = 4 * units * (inputs + units + 1)
     return 4 * (weights * (2 + slots) + rows * (inputs + 10 * units) + eval_rows * (inputs + 2 * units))
 

@@ -1,6 +1,5 @@
-"""What the MNIST scripts share (lstm_mnist_classify.py: guide Ⅲ and the notes page; bilstm_mnist.py:
-guide Ⅳ and Ⅴ; and keras3/'s): the data in the page's pixel scale, and after training the
-test set, its accuracy, the report and the figure. The pages evaluate nothing: this is ours."""
+"""What the MNIST scripts share (guide Ⅲ-Ⅴ, the notes page, keras3/'s): the data in the page's pixel scale,
+and after training the test set, its accuracy, the report and the figure (the pages evaluate nothing)."""
 import numpy as np
 
 from .figures import plot, pyplot, write_figure
@@ -48,10 +47,9 @@ def evaluate(sess, inputs, logits, images, labels, batch=EVAL_BATCH):
 
 
 def mnist_report(args, device, writer, mnist, test, history, step, trained, wall, title, metrics, saved=None):
-    """After the session: the test accuracy (TensorBoard and its line), the training speed, the figure and
-    the metrics JSON. test: (images, labels, accuracy, predictions); history: the page's (step, loss,
-    accuracy) points; trained: the steps this run trained (after --restore, fewer than step); metrics: the
-    script's own keys, first; saved: this run's last checkpoint, named if a write fails."""
+    """After the session: the test accuracy, the training speed, the figure, the metrics JSON. test: (images,
+    labels, accuracy, predictions); history: (step, loss, accuracy); trained: this run's steps; saved: this
+    run's last checkpoint, named if a write fails."""
     images, labels, test_accuracy, predictions = test
     scalar(writer, "test_accuracy", test_accuracy, step)
     close_writer(writer, saved)

@@ -1,6 +1,5 @@
-"""Files a run writes: each output path tried for real before training (check_outputs), every file
-written under a temporary name, flushed, fsynced and closed before it is renamed into place
-(write_atomically), and the --metrics_json file. A write that fails is write_failed's one line."""
+"""Files a run writes: each output path tried for real before training (check_outputs), each file written
+under a temporary name and renamed into place (write_atomically), --metrics_json. A failure is one line."""
 import json
 import os
 
@@ -98,9 +97,8 @@ def temporary_name(path):
 
 
 def write_atomically(path, write, mode="wb", saved=None):
-    """write(f) into a temporary file beside path, then flush, fsync and close it (each checked), and
-    only then rename it to path: a crash or a full disk never leaves half a file, nor a temporary one.
-    A failed write is write_failed(path, ..., saved): saved names this run's checkpoint, if any."""
+    """write(f) into a temporary file beside path, flushed, fsynced and closed (each checked), then renamed
+    to path: never half a file, nor a temporary one. A failure is write_failed's line (naming saved)."""
     tmp = None
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)

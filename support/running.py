@@ -1,6 +1,5 @@
-"""Running and stopping: a script's command line (run), Ctrl-C, SIGTERM and SIGHUP, output into a closed
-pipe or onto a full disk, a diverged loss, and the one-line errors (stop, write_failed): a user's problem
-is one `error:` line on stderr and exit status 2, never a traceback."""
+"""Running and stopping: the command line (run), signals, a closed pipe or a full disk, a diverged loss, and
+the one-line errors (stop, write_failed): a user's problem is one `error:` line and exit status 2."""
 import contextlib
 import errno
 import math
@@ -52,9 +51,8 @@ class Stop(KeyboardInterrupt):
 
 
 def on_signal(signum, frame):
-    """Ctrl-C, SIGTERM, SIGHUP (`timeout`, a scheduler, a closed terminal) raise KeyboardInterrupt, so what
-    saves on Ctrl-C saves on them too. Raised inside TensorFlow's C++ layer it can come out as another
-    error, be swallowed, or leave a lock held: it is remembered, and a second signal stops at once."""
+    """Ctrl-C, SIGTERM, SIGHUP raise KeyboardInterrupt (what saves on Ctrl-C saves on them), remembered: inside
+    TensorFlow's C++ layer it may come out as another error or be swallowed. A second signal stops at once."""
     RECEIVED.append(signum)
     if len(RECEIVED) > 1:
         word, status = STOPS[signum]
@@ -81,10 +79,8 @@ def say(line):   # a line that must not fail (a closed terminal after SIGHUP)
 
 
 def run(main, parse_args):
-    """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow,
-    then main(args), with Ctrl-C, SIGTERM and SIGHUP ending the run as `Interrupted.` (exit 130),
-    `Terminated.` (143) or `Hangup.` (129) wherever they come. Under IPython/Jupyter (%run) the
-    notebook's own signal handlers are left alone."""
+    """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow, main(args);
+    Ctrl-C, SIGTERM, SIGHUP end it wherever they come (under IPython its own handlers are left alone)."""
     with terminal_output():
         args = parse_args()
         notebook = "IPython" in sys.modules
@@ -112,9 +108,8 @@ def run(main, parse_args):
 
 @contextlib.contextmanager
 def training_guard(lr_flag, checkpoints=None, save=None, interrupted=""):
-    """Around training: a diverged loss is one line (exit 2). Ctrl-C, SIGTERM or SIGHUP say so (then
-    `interrupted`, e.g. "; the checkpoint resumes ..."), save() and exit 130, 143 or 129. Output that
-    cannot be written saves too (output_lost)."""
+    """Around training: a diverged loss is one line (exit 2); Ctrl-C, SIGTERM, SIGHUP say so (and
+    `interrupted`), save() and exit 130, 143, 129; output that cannot be written saves too (output_lost)."""
     try:
         yield
     except Diverged as e:
@@ -152,9 +147,8 @@ def terminal_output():
 
 
 def output_lost(error, save=None):
-    """Where error is standard output's: save() (quietly: nobody reads), then a pipe that was closed ends
-    the run with a broken pipe's 141, a full disk with write_failed's line (naming what save() saved).
-    The rest of the output goes to the null device. Another error is raised again."""
+    """Where error is standard output's: save() quietly, then a closed pipe ends the run with a broken pipe's
+    141, a full disk with write_failed's line (the rest goes to the null device). Else it is raised again."""
     if not isinstance(error, BrokenPipeError) and not stdout_failed(error):
         raise error
     output_closed()

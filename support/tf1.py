@@ -1,6 +1,5 @@
-"""TensorFlow in TF1 graph mode, loaded late: `tf` (tensorflow.compat.v1) and `rnn` (its nn.rnn_cell)
-import it at their first use, so that a bad flag is refused before TensorFlow's slow import. Then the
-start of a run: seeds, the session's options and the "Device: ..." line, --rnn_mode's default."""
+"""TensorFlow in TF1 graph mode, loaded late: `tf` and `rnn` import it at their first use (a bad flag is
+refused before the slow import). A run's start: seeds, session options, the "Device: ..." line, --rnn_mode."""
 import contextlib
 import os
 import random
@@ -10,10 +9,9 @@ import warnings
 
 
 def load_tensorflow():
-    """tensorflow.compat.v1 in graph mode (placeholders and sessions), imported once. Since TF 2.16 the
-    TF1 RNN cells need Keras 2 (tf-keras), chosen by TF_USE_LEGACY_KERAS=1 before TensorFlow is imported:
-    set here, forced (a user's "0" would bring Keras 3's error). TF_CPP_MIN_LOG_LEVEL=3 quiets TensorFlow's
-    C++ log once it runs (start_up_log_hidden hides what it writes while it loads)."""
+    """tensorflow.compat.v1 in graph mode, imported once. Since TF 2.16 the TF1 RNN cells need Keras 2
+    (tf-keras), chosen by TF_USE_LEGACY_KERAS=1 before the import: set here, forced (a user's "0" would bring
+    Keras 3's error). TF_CPP_MIN_LOG_LEVEL=3 quiets TensorFlow's C++ log once it runs."""
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with start_up_log_hidden():
@@ -27,9 +25,8 @@ def load_tensorflow():
 
 @contextlib.contextmanager
 def start_up_log_hidden():
-    """TensorFlow 2.19+ writes its C++ start-up log (absl, oneDNN, CUDA lines) to standard error while
-    it is imported, whatever TF_CPP_MIN_LOG_LEVEL says. Standard error goes to a temporary file for
-    that time: dropped when the import succeeds, shown when it fails, so a real failure still shows."""
+    """TensorFlow 2.19+ writes its C++ start-up log to standard error as it is imported, whatever
+    TF_CPP_MIN_LOG_LEVEL says: it goes to a temporary file, dropped on success, shown if the import fails."""
     if "tensorflow" in sys.modules:
         yield
         return
