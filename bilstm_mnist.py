@@ -184,7 +184,7 @@ def main(args):
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall,
         "%s --layers %d --bw_output %s --pixels %s" % (script, args.layers, args.bw_output, args.pixels),
-        {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode}, ckpt.latest)
+        {"script": script, "variant": variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode}, saved=ckpt.latest)
 
 
 # %% this script's own (not on the page)

@@ -264,7 +264,7 @@ def main(args):
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall, "%s --variant %s --pixels %s" % (script, args.variant, args.pixels),
         {"script": script, "variant": args.variant, "pixels": args.pixels, "rnn_mode": args.rnn_mode},
-        ckpt.latest)
+        saved=ckpt.latest)
 
 
 # %% this script's own (not on the pages)

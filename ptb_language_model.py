@@ -265,9 +265,9 @@ def main(args):
                 print("Sample: %s" % sample_words(sess, step_model, id_to_word, args.sample,
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
-    support.close_writer(writer, ckpt.latest)
+    support.close_writer(writer, saved=ckpt.latest)
     return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
-                  rnn_mode, ckpt.latest)
+                  rnn_mode, saved=ckpt.latest)
 
 
 def read_data(data_path, config):
