@@ -68,16 +68,19 @@ PAGE_LINE = {"lstm_regression.py": "cost: ", "lstm_sin_predict.py": "Mean Square
 def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path):
     """Started in notebooks/ as Jupyter starts it, the flags given as papermill gives them (a cell after
     the `parameters` cell), tiny step counts and the tests' own data: every cell runs, the page's lines
-    are printed, the figure is shown inline."""
+    are printed, the figure is shown inline; the run cell runs a second time as well."""
     from nbclient import NotebookClient
     nb = nbformat.read(os.path.join(NOTEBOOKS, script[:-3] + ".ipynb"), as_version=4)
     args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp_path / "figure.png")]
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     nb.cells.insert(at + 1, nbformat.v4.new_code_cell("ARGS = %r" % args, metadata={"tags": ["injected-parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell(nb.cells[-1].source))      # the run cell run again: safe
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": NOTEBOOKS}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stdout")
     assert PAGE_LINE[script] in printed and "Device: CPU" in printed
     assert "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == "stderr") == ""
-    assert any("image/png" in o.get("data", {}) for o in nb.cells[-1].outputs)    # the figure, inline
+    for cell in nb.cells[-2:]:                                                # the figure, inline, each time
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs)
+    assert printed.count(PAGE_LINE[script]) >= 2
     assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
