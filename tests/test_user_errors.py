@@ -2,8 +2,8 @@
 flag combinations that leave nothing to train on, a broken Keras set-up. Each is refused with one
 `error:` line and exit status 2 by the script's parse_args, before TensorFlow is imported. The checks
 themselves live once in support/ and are tested once here; each script's wiring of them is checked
-in-process (parse_args never loads TensorFlow), and each script's own test file runs one such refusal
-as a real command line with a TensorFlow that fails loudly if imported."""
+in-process (parse_args never loads TensorFlow), and one python runs a refusal of every script as its
+command line, with a TensorFlow that fails loudly if imported."""
 import argparse
 import importlib
 import os
