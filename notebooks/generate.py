@@ -54,7 +54,8 @@ if found is None or found[0].split(".")[:2] != found[1].split(".")[:2]:    # Col
 '''
 
 PARAMETERS = '''\
-# The run's flags, as on the command line (every flag: the --help cell below). [] is the page's own run.
+# The run's flags, as on the command line (each flag: parse_args above, or `python {script} --help`).
+# [] is the page's own run; e.g. ["--max_steps", "100"] stops after 100 training steps.
 ARGS = []
 '''
 
@@ -86,7 +87,7 @@ def notebook(script):
         else:
             cells.append(v4.new_code_cell(cell.source))
     cells += [v4.new_markdown_cell("## Run it here"),
-              v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+              v4.new_code_cell(PARAMETERS.format(script=script), metadata={"tags": ["parameters"]}),
               v4.new_code_cell(RUN.format(script=script))]
     nb = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
