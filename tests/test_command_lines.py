@@ -41,7 +41,7 @@ def runs(tmp_path_factory):
         ["ptb_language_model.py", "--model", "test", "--data_path", ptb, "--max_steps", "2", "--no_plot"]
         + out("ptb_language_model"),
         ["lstm_mnist_classify.py", "--data_dir", mnist, "--batch_size", "20", "--epochs", "100000", "--no_plot",
-         "--save_path", str(tmp / "ckpt")],
+         "--save_path", str(tmp / "ckpt"), "--max_steps", "1000"],      # (ends by itself if never signalled)
     ]
     code = ("import runpy, sys\n"
             "for argv in %r:\n"
