@@ -30,13 +30,13 @@ def start_up_log_hidden():
     if "tensorflow" in sys.modules:
         yield
         return
+    fd = 2                # the C++ log's, whatever sys.stderr is (a notebook's is not fd 2)
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):    # a notebook's stderr has no file descriptor
+        saved = os.dup(fd)
+    except OSError:       # started without standard error
         yield
         return
     sys.stderr.flush()
-    saved = os.dup(fd)
     with tempfile.TemporaryFile() as log:
         os.dup2(log.fileno(), fd)
         try:

@@ -65,11 +65,15 @@ PAGE_LINE = {"lstm_regression.py": "cost: ", "lstm_sin_predict.py": "Mean Square
 
 @pytest.mark.kernel
 @pytest.mark.parametrize("script", generate.SCRIPTS)
-def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path):
+def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path, monkeypatch):
     """Started in notebooks/ as Jupyter starts it, the flags given as papermill gives them (a cell after
     the `parameters` cell), tiny step counts and the tests' own data: every cell runs, the page's lines
     are printed, the figure is shown inline; the run cell runs a second time as well."""
     from nbclient import NotebookClient
+    # the kernel a user starts: no test settings, and (without PYTEST_CURRENT_TEST) ipykernel shows what is
+    # written to its file descriptors 1 and 2 in the notebook, as it does for a user (TensorFlow's C++ log)
+    for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_USE_LEGACY_KERAS", "MPLBACKEND", "PYTEST_CURRENT_TEST"):
+        monkeypatch.delenv(name, raising=False)
     nb = nbformat.read(os.path.join(NOTEBOOKS, script[:-3] + ".ipynb"), as_version=4)
     args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp_path / "figure.png")]
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
