@@ -25,7 +25,7 @@ SET_UP = '''\
 # data/ and outputs/ are found. The notebook may start in notebooks/, in the project folder, or (Colab)
 # in the folder the project was cloned or uploaded into.
 import os, sys
-from importlib import metadata, util
+from importlib import metadata
 
 def project_folder(start):
     places = [start, os.path.dirname(start)] + sorted(
