@@ -89,16 +89,20 @@ def add_rnn_mode(p, default):
                         "fused LSTM op per layer, the same function in fewer ops (default: %s)" % default)
 
 
-PATH_FLAGS = ("data_dir", "data_path", "plot", "logdir", "save_path", "metrics_json")
+PATH_FLAGS = ("data_dir", "data_path", "plot", "logdir", "save_path", "metrics_json", "from_tf1")
 
 
-def parse(p, argv):
-    """p.parse_args(argv), "~" in a path expanded (no shell does it in a notebook, nor bash after
-    `--plot=`), and --restore refused without --save_path."""
-    args = p.parse_args(argv)
+def expand_paths(args):
+    """"~" in a path flag expanded: no shell does it in a notebook, nor bash after `--plot=`."""
     for name in PATH_FLAGS:
         if isinstance(getattr(args, name, None), str):
             setattr(args, name, os.path.expanduser(getattr(args, name)))
+    return args
+
+
+def parse(p, argv):
+    """p.parse_args(argv), paths expanded, and --restore refused without --save_path."""
+    args = expand_paths(p.parse_args(argv))
     if getattr(args, "restore", False) and not args.save_path:
         p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
     return args

@@ -4,6 +4,7 @@ that fails to import. Each run works, or one line says what to do; nothing is ma
 import hashlib
 import io
 import os
+import runpy
 import sys
 import tarfile
 
@@ -13,7 +14,7 @@ import lstm_mnist_classify as cls
 import lstm_regression as reg
 import ptb_language_model as ptb
 import support
-from conftest import refused
+from conftest import ROOT, refused
 from data import input_data, reader
 from mnist_files import NAMES, learnable_idx
 from test_reader import write_ptb
@@ -27,6 +28,10 @@ def test_a_tilde_in_a_path_is_the_home_folder(tmp_path, monkeypatch):
                          (args.logdir, "logs"), (args.save_path, "ck")]:
         assert value == str(tmp_path / where)
     assert ptb.parse_args(["--data_path", "~/ptb"]).data_path == str(tmp_path / "ptb")
+    monkeypatch.syspath_prepend(os.path.join(ROOT, "keras3"))                          # as `python keras3/...`
+    keras3 = runpy.run_path(os.path.join(ROOT, "keras3", "lstm_mnist_classify.py"))      # (not __main__: no run)
+    k = keras3["parse_args"](["--data_dir", "~/mnist", "--from_tf1", "~/ck", "--metrics_json", "~/k.json"])
+    assert (k.data_dir, k.from_tf1, k.metrics_json) == tuple(str(tmp_path / n) for n in ("mnist", "ck", "k.json"))
     assert not os.path.exists("~")                  # no folder named "~" made where the run started
 
 
