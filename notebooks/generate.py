@@ -105,6 +105,11 @@ def text(script):
 
 
 def main(argv):
+    unknown = [a for a in argv if a not in SCRIPTS]
+    if unknown:
+        print("error: %s: not one of the scripts (%s); give none to make all five"
+              % (", ".join(unknown), ", ".join(SCRIPTS)), file=sys.stderr)
+        sys.exit(2)
     for script in argv or SCRIPTS:
         path = os.path.join(ROOT, "notebooks", script[:-3] + ".ipynb")
         with open(path, "w", encoding="utf-8", newline="\n") as f:

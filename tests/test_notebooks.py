@@ -26,6 +26,13 @@ def test_each_notebook_is_what_the_generator_makes_of_its_script(script):
     assert generate.text(script) == generate.text(script)       # no random ids, no dates: no churn
 
 
+def test_a_name_that_is_no_script_is_one_line(capsys):
+    with pytest.raises(SystemExit) as e:
+        generate.main(["lstm_regresion.py"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("error: lstm_regresion.py: not one of the scripts") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("script", generate.SCRIPTS)
 def test_each_notebook_holds_every_cell_of_its_script_in_order_and_no_output(script):
     nb = json.loads(generate.text(script))
