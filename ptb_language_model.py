@@ -145,11 +145,12 @@ class PTBMODEL(object):
 
 # %% run_epoch
 def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_step=None, tail_model=None,
-              progress_every=10.0):
+              progress_every=10.0, on_log=None):
     """Run model over data once (training it when train_op is model.train_op).
 
     Returns (perplexity, words, seconds); the page returned the perplexity alone.
-    max_steps: stop after that many batches. on_step(step, cost): called after each batch.
+    max_steps: stop after that many batches. on_step(step, cost): called after each batch; on_log(step,
+    perplexity): called with each "After N steps" line printed.
     tail_model: a batch-1, one-step model sharing model's variables. The text is then read as one row
     (model.batch_size must be 1) in chunks of model.num_steps words, and the words after the last full
     chunk go through tail_model one at a time, the state carried on: every word of data is predicted,
@@ -180,6 +181,8 @@ def run_epoch(session, model, data, train_op, output_log, max_steps=None, on_ste
         log_now = output_log and step % 100 == 0
         if log_now:
             print("After %s steps ,perplexity is %.3f" % (step, np.exp(total_costs / iters)))
+            if on_log is not None:
+                on_log(step, np.exp(total_costs / iters))
         progress.update(iters * model.batch_size, force=log_now)
     if tail_model is not None:   # the last words, fewer than num_steps: one per call, as the page fed them
         for i in range(iters, len(data) - 1):
@@ -226,6 +229,8 @@ def main(args):
 
     writer = support.summary_writer(args.logdir, graph)
     history = []      # per epoch: (epoch, learning rate, train perplexity, validation perplexity)
+    curves = []       # per epoch, for the figure: the training perplexity as printed, (epochs done, perplexity)
+    epoch_batches = reader.epoch_size(train_data, config.batch_size, config.num_steps)
     totals = Totals()
     with tf.Session(graph=graph, config=session_conf) as sess:
         sess.run(init)
@@ -240,13 +245,16 @@ def main(args):
                 if args.max_steps is not None and totals.steps >= args.max_steps:
                     break
                 lr = set_learning_rate(sess, train_model, config, i, writer)
+                curves.append([])
                 # 在所有训练数据上训练循环神经网络
                 train_perplexity = totals.trained(config, *run_epoch(
                     sess, train_model, train_data, train_model.train_op, True,
                     None if args.max_steps is None else args.max_steps - totals.steps,
                     lambda step, cost: support.scalar(writer, "training_loss", float(cost / config.num_steps),
-                                                      totals.steps + step)))
+                                                      totals.steps + step),
+                    on_log=lambda step, perplexity: curves[-1].append((i + step / epoch_batches, float(perplexity)))))
                 print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
+                curves[-1].append((i + 1.0, float(train_perplexity)))
                 # 使用验证数据评测模型效果
                 valid_perplexity = totals.evaluated(*run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
                                                              tail_model=valid_tail))
@@ -266,7 +274,7 @@ def main(args):
                                                   np.random.RandomState(args.seed)))
     wall = time.time() - start
     support.close_writer(writer, saved=ckpt.latest)
-    return report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
+    return report(args, device, history, curves, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
                   rnn_mode, saved=ckpt.latest)
 
 
@@ -340,12 +348,12 @@ class Totals(object):
         return perplexity
 
 
-def report(args, device, history, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode,
+def report(args, device, history, curves, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode,
            saved):
     """After the session: the figure and the metrics JSON (saved: this run's last checkpoint, named if a
     write fails)."""
     if not args.no_plot and history:
-        support.plot(save_figure, args.plot, history, test_perplexity,
+        support.plot(save_figure, args.plot, history, curves, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show, saved)
     return support.write_metrics(args.metrics_json, {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll, "rnn_mode": rnn_mode,
@@ -447,16 +455,20 @@ def memory_needed(args):
             + support.dense_memory(size, VOCAB_SIZE, rows, 0))
 
 
-def save_figure(path, history, test_perplexity, title, show, saved):
+def save_figure(path, history, curves, test_perplexity, title, show, saved):
+    """The training perplexity as the page prints it (each "After N steps" line and the epoch's "Train
+    perplexity", the running perplexity of its epoch), the validation perplexity at the end of each epoch, and the test perplexity (the star)."""
     plt = support.pyplot(show)
     fig = plt.figure(figsize=(7, 4.5))
     epochs = [h[0] for h in history]
-    plt.plot(epochs, [h[2] for h in history], "b.-", label="train perplexity")
-    plt.plot(epochs, [h[3] for h in history], "g.-", label="validation perplexity")
+    for k, points in enumerate(curves):   # one line an epoch: each epoch restarts its running perplexity
+        plt.plot([x for x, _ in points], [p for _, p in points], "b.-",
+                 label="training perplexity (After N steps, Train perplexity)" if k == 0 else None)
+    plt.plot(epochs, [h[3] for h in history], "gs-", label="validation perplexity (end of epoch)")
     if test_perplexity is not None and epochs:
         plt.plot([epochs[-1]], [test_perplexity], "r*", markersize=12, label="test perplexity")
     plt.yscale("log")
-    plt.xlabel("epoch")
+    plt.xlabel("epochs of training")
     plt.legend(loc="best")
     plt.title(title, fontsize=9)
     support.write_figure(fig, path, show, saved)

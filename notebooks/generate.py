@@ -34,7 +34,7 @@ def project_folder(start):
         if os.path.isfile(os.path.join(place, "{script}")) and os.path.isdir(os.path.join(place, "support")):
             return place
     raise SystemExit("error: {script} is not in %s nor beside it: open this notebook from the project's "
-                     "notebooks/ folder, or first get the project here (README: Notebooks)" % start)
+                     "notebooks/ folder, or first get the project here (docs/running.md: Notebooks)" % start)
 
 os.chdir(project_folder(os.path.abspath("")))
 sys.path.insert(0, os.getcwd())

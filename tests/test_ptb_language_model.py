@@ -1,6 +1,7 @@
 """ptb_language_model.py: the book's PTB model, on tiny corpora written by the tests."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -125,13 +126,26 @@ def test_test_model_end_to_end_with_checkpoint_and_resume(corpus, tmp_path, caps
     assert len(sample) == 5 and set(sample) <= set(WORDS) | {"<eos>"}
 
 
-def test_the_model_learns_the_tiny_corpus(corpus, capsys):
+def test_the_model_learns_the_tiny_corpus(corpus, tmp_path, monkeypatch, capsys):
     # the official small config (init +-0.1); the page's +-0.05 sits on a plateau this short run
-    m = ptb.main(ptb.parse_args(["--model", "small", "--data_path", corpus, "--no_plot", "--hidden_size",
-                                 "32", "--batch_size", "4", "--num_steps", "5", "--epochs", "4"]))
+    drawn = []
+    monkeypatch.setattr(ptb, "save_figure", lambda *args: drawn.append(args))
+    m = ptb.main(ptb.parse_args(["--model", "small", "--data_path", corpus, "--plot", str(tmp_path / "p.png"),
+                                 "--hidden_size", "32", "--batch_size", "4", "--num_steps", "2", "--epochs", "4"]))
     assert m["vocab_size"] == 12
     assert m["valid_perplexity"] < 12 / 3      # well below a uniform model's 12
     assert m["test_perplexity"] < 12 / 3 and m["words_per_second"] > 0
+    # the figure's training curve is what the run printed: each epoch's "After N steps" lines, then its
+    # "Train perplexity", at their places within the epoch
+    out = capsys.readouterr().out
+    curves = drawn[0][2]
+    assert len(curves) == 4
+    for epoch, points in enumerate(curves):
+        printed = out.split("In iteration:%d\n" % (epoch + 1))[1].split("Epoch %d ," % (epoch + 1))[0]
+        values = [float(v) for v in re.findall(r"(?:perplexity is|Train perplexity:) (\S+)", printed)]
+        assert len(values) >= 3 and [round(p, 3) for _, p in points] == values
+        assert points[0][0] == epoch and points[-1][0] == epoch + 1
+        assert all(epoch < x < epoch + 1 for x, _ in points[1:-1])
 
 
 def test_logdir_scalars(corpus, tmp_path, tf, capsys):

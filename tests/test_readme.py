@@ -1,10 +1,11 @@
-"""README.md and README.zh-CN.md (the same README in Chinese) must not drift: each links the other,
-and both name the same commands and the same measured figures."""
+"""README.md and README.zh-CN.md (the same README in Chinese) must not drift: each links the other, both are
+short and commands-first, and both name the same commands and figures."""
 import os
 import re
 
-from conftest import ROOT
-
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
+           "ptb_language_model.py"]
 COMMAND = re.compile(r"^(python|pip|py|uv|conda|sudo|source|tensorboard|\.venv)\b")
 
 
@@ -14,7 +15,7 @@ def read(name):
 
 
 def commands(text):
-    """Every command in a code span or a code block (its comment dropped)."""
+    """Every command in a code span or a code block (its comment dropped); a PyPI mirror's (-i) left out."""
     found = set()
     blocks = re.findall(r"```\n(.*?)```", text, re.S)
     for line in "\n".join(blocks).splitlines():
@@ -24,7 +25,7 @@ def commands(text):
     for span in re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S)):
         if COMMAND.match(span):
             found.add(span.strip())
-    return found
+    return {c for c in found if " -i " not in c}
 
 
 def figures(text):
@@ -39,10 +40,21 @@ def test_the_two_readmes_link_each_other():
 
 def test_the_two_readmes_name_the_same_commands_and_figures():
     english, chinese = read("README.md"), read("README.zh-CN.md")
-    assert len(commands(english)) > 30 and "python ptb_language_model.py" in commands(english)
+    assert len(commands(english)) > 15 and "python ptb_language_model.py" in commands(english)
     assert commands(english) == commands(chinese), (commands(english) ^ commands(chinese))
-    assert "605.4" in figures(english) and "400.9" in figures(english)
     assert figures(english) == figures(chinese), (figures(english) ^ figures(chinese))
+    assert "pip install -i " in chinese            # a PyPI mirror, the first thing a learner in China looks for
+
+
+def test_each_readme_is_short_and_shows_every_page_first():
+    """At most 110 lines; the first 40 name every script's command and the notebooks."""
+    for name in ["README.md", "README.zh-CN.md"]:
+        lines = read(name).splitlines()
+        assert len(lines) <= 110, (name, len(lines))
+        top = "\n".join(lines[:40])
+        assert all("`python %s" % script in top for script in SCRIPTS), name
+        assert "notebooks/" in top and "RNN LSTM (回归例子)" in top and "TensorFlow学习笔记(六)循环神经网络" in top
+        assert not re.search(r"sitting|CPU seconds|\d+ tests", read(name)), name    # no day-specific figures
 
 
 def test_every_figure_shown_is_committed_and_small():

@@ -1,0 +1,283 @@
+"""Runs the pages' commands and writes every figure the READMEs and the gallery show.
+
+    python docs/make_results.py --data_dir ../shared/data/mnist --data_path ../shared/data/ptb-lite
+    python docs/make_results.py --only ptb_language_model ...     # run these rows again, keep the others
+    python docs/make_results.py --render                          # rewrite the pages from docs/results.json
+
+Each row is a README command run as a learner runs it (a new python, seed 1), with `--plot
+docs/gallery/NAME.png` and `--metrics_json` added. Its printed figures are read from its standard output,
+its wall time is the whole process's. docs/results.json keeps them with the machine, the versions and the
+date of each run; then the results table of README.md and README.zh-CN.md (between the `results` markers)
+and the whole of docs/gallery.md are written from that file. Never edit those by hand: tests/test_results.py
+fails while they differ from what this script writes from the committed docs/results.json.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA_FILE = os.path.join(ROOT, "docs", "results.json")
+START, END = "<!-- results: written by docs/make_results.py -->", "<!-- results: end -->"
+
+# The printed figures: (label, regular expression on the run's standard output, "first" or "last" match).
+COST = [("first cost", r"^cost:\s+(\S+)", "first"), ("last cost", r"^cost:\s+(\S+)", "last"),
+        ("test mse", r"^test mse \(.*\): (\S+)", "last")]
+SIN = [("test mse", r"^test mse: (\S+)", "last")]
+ACCURACY = [("test accuracy", r"^test accuracy: (\S+)", "last")]
+PTB = [("train", r"^Epoch: \d+ Train perplexity: (\S+)", "last"),
+       ("valid", r"^Epoch \d+ ,Validation perplexity :(\S+)", "last"), ("test", r"^TEST perplexity :(\S+)", "last")]
+
+# name (its figure: docs/gallery/NAME.png), command, data flag, in the README's table, printed figures,
+# how to show them (en, zh), the page's figure (en, zh), the gallery's title and its text
+ROWS = [
+    dict(name="lstm_regression", command="python lstm_regression.py", data=None, readme=True, figures=COST,
+         show=("`cost:` {first cost} → {last cost}; test mse {test mse}",
+               "`cost:` {first cost} → {last cost};测试 MSE {test mse}"),
+         page=("cost 48.48 → 0.49-0.79", "cost 48.48 → 0.49-0.79"),
+         title="Morvan's RNN LSTM (回归例子)",
+         about="The last ten training windows (cos in red, the prediction dashed blue) and the cost of each of "
+               "the 200 steps; the test MSE is taken on the ten batches after training. The page's own figure "
+               "is the live plot of the same curves as training runs (`--show`); his page prints the costs."),
+    dict(name="lstm_regression_rnn", command="python lstm_regression.py --cell rnn", data=None, readme=False,
+         figures=COST, show=("`cost:` {first cost} → {last cost}; test mse {test mse}", None), page=None,
+         title="The notes page's RNN regression (CNN做regression的例子)",
+         about="The page's first figure (input sin, target cos), then its last windows and the cost. The page "
+               "shows the data figure and a live plot, left open at the end (`--show`)."),
+    dict(name="lstm_sin_predict_single", command="python lstm_sin_predict.py --variant single", data=None,
+         readme=False, figures=SIN, show=("`test mse: {test mse}`", None), page=None,
+         title="Ⅰ.预测sin函数",
+         about="One LSTM unit, 150 epochs: the first 1000 test windows' sin (red) and the predictions after four "
+               "of the epochs. The page plots the same 1000 test points against the prediction."),
+    dict(name="lstm_sin_predict", command="python lstm_sin_predict.py", data=None, readme=True, figures=SIN,
+         show=("`test mse: {test mse}`", "`test mse: {test mse}`"), page=("a plot only", "只有图"),
+         title="Ⅱ.预测sin函数多层版",
+         about="Two layers (30 → 1), 50 epochs: the predictions after four of the epochs close in on the test "
+               "sin. The page plots the test curve and the final prediction (the hand-unrolled 版, `--variant "
+               "manual`, draws the same)."),
+    dict(name="lstm_sin_predict_dense", command="python lstm_sin_predict.py --variant dense", data=None,
+         readme=True, figures=[("rmse", r"^Mean Square Error is: (\S+)", "last")],
+         show=("`Mean Square Error is: {rmse}` (an RMSE, as on the page)",
+               "`Mean Square Error is: {rmse}`(和页面一样,其实是 RMSE)"),
+         page=("a plot only", "只有图"), title="2、预测正选函数 (TFLearn)",
+         about="2 × 30 LSTM and a linear head, 3000 steps. The page saves the same two curves, \"predicted\" "
+               "and \"real_sin\", as sin.png."),
+    dict(name="lstm_mnist_classify", command="python lstm_mnist_classify.py", data="mnist", readme=True,
+         figures=ACCURACY, show=("test accuracy **{test accuracy}**", "测试集准确率 **{test accuracy}**"),
+         page=("a plot only", "只有图"), title="Ⅲ.MNIST图像分类",
+         about="Two LSTM layers (30 → 10), 50 epochs, the raw 0-255 pixels of the guide's CSV: the loss and "
+               "batch accuracy, then test digits. The page prints the batch accuracy and loss and draws nothing."),
+    dict(name="lstm_mnist_classify_projected", command="python lstm_mnist_classify.py --variant projected",
+         data="mnist", readme=True, figures=ACCURACY,
+         show=("test accuracy **{test accuracy}**", "测试集准确率 **{test accuracy}**"),
+         page=("batch accuracy ≈ 0.95-1.0", "批准确率 ≈ 0.95-1.0"), title="用来做classification的例子",
+         about="Training loss and batch accuracy every 20 steps, then the first test digits and some mistakes, "
+               "each \"predicted (true)\", on all 10,000 test images. The page prints the batch accuracy every "
+               "20 steps and draws nothing."),
+    dict(name="ptb_language_model", command="python ptb_language_model.py", data="ptb", readme=True, figures=PTB,
+         show=("train / valid / test perplexity {train} / {valid} / {test}", "训练 / 验证 / 测试困惑度 {train} / {valid} / {test}"),
+         page=("none printed", "没有打印"), title="1、自然语言建模 (PTB)",
+         about="The training perplexity as the page prints it (each `After N steps` line and each epoch's `Train "
+               "perplexity`, the running perplexity of the epoch), the validation perplexity after each of the "
+               "page's two epochs and the test perplexity (the star). The page prints the perplexities and "
+               "draws nothing."),
+    dict(name="bilstm_mnist_1", command="python bilstm_mnist.py --layers 1", data="mnist", readme=True,
+         figures=ACCURACY, show=("test accuracy **{test accuracy}** ([why](docs/results.md))",
+                                 "测试集准确率 **{test accuracy}**([原因](docs/results.md))"),
+         page=("stalls", "训练停滞"), title="Ⅳ.双向LSTM做图像分类",
+         about="The single bidirectional layer of 10 units each way, 50 epochs: the stall the page reports shows "
+               "in its curve (docs/results.md: why it stalls). The page prints the batch accuracy."),
+    dict(name="bilstm_mnist", command="python bilstm_mnist.py", data="mnist", readme=True, figures=ACCURACY,
+         show=("test accuracy **{test accuracy}**", "测试集准确率 **{test accuracy}**"),
+         page=("≈ 0.95 at epoch 35", "第 35 轮约 0.95"), title="Ⅴ.深层双向LSTM做图像分类",
+         about="Two bidirectional layers (30 → 10 each way), 50 epochs. The page prints the batch accuracy, "
+               "about 0.95 by epoch 35."),
+]
+ROW = {row["name"]: row for row in ROWS}
+DATA_FLAG = {"mnist": "--data_dir", "ptb": "--data_path"}
+
+
+def machine():
+    """This machine: its CPU, cores, memory (GiB) and GPUs."""
+    cpu, gib = platform.processor() or platform.machine(), None
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = re.search(r"^model name\s*:\s*(.+)$", f.read(), re.M).group(1).strip()
+        with open("/proc/meminfo") as f:
+            gib = round(int(re.search(r"^MemTotal:\s*(\d+)", f.read(), re.M).group(1)) / 2 ** 20)
+    except (OSError, AttributeError):
+        pass
+    gpus = len(os.listdir("/proc/driver/nvidia/gpus")) if os.path.isdir("/proc/driver/nvidia/gpus") else 0
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": gib, "gpus": gpus}
+
+
+def machine_words(m, lang):
+    if lang == 0:
+        return "%d cores of an %s, %s GiB, %s" % (m["cores"], m["cpu"], m["memory_gib"],
+                                                 "%d GPU" % m["gpus"] if m["gpus"] else "no GPU")
+    return "%s 的 %d 个核,%s GiB 内存,%s" % (m["cpu"], m["cores"], m["memory_gib"],
+                                           "%d 个 GPU" % m["gpus"] if m["gpus"] else "没有 GPU")
+
+
+def versions():
+    code = "import tensorflow, sys; print(sys.version.split()[0], tensorflow.__version__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return {"python": out[0], "tensorflow": out[1]}
+
+
+def printed(row, stdout):
+    """{label: the figure as printed} of a row's run."""
+    found = {}
+    for label, pattern, which in row["figures"]:
+        matches = re.findall(pattern, stdout, re.M)
+        if not matches:
+            raise SystemExit("error: %s printed no %r; its output ends:\n%s" % (row["command"], label, stdout[-2000:]))
+        found[label] = matches[0] if which == "first" else matches[-1]
+    return found
+
+
+def run(row, data, extra, gallery, sitting):
+    """Run one row's command; returns its entry of the data file."""
+    args = shlex.split(row["command"])[1:]
+    if row["data"] and data.get(row["data"]):
+        args += [DATA_FLAG[row["data"]], data[row["data"]]]
+    with tempfile.TemporaryDirectory() as tmp:
+        metrics_path = os.path.join(tmp, "metrics.json")
+        argv = [sys.executable] + args + ["--plot", os.path.join(gallery, row["name"] + ".png"),
+                                          "--metrics_json", metrics_path] + extra
+        print("run:", " ".join(shlex.quote(a) for a in argv[1:]), flush=True)
+        start = time.time()
+        p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+        wall = time.time() - start
+        if p.returncode != 0:
+            raise SystemExit("error: %s exited %d:\n%s" % (row["command"], p.returncode, p.stderr[-2000:]))
+        with open(metrics_path) as f:
+            metrics = json.load(f)
+    entry = dict(sitting, command=row["command"] + "".join(" " + shlex.quote(a) for a in extra),
+                 data=os.path.basename(os.path.normpath(data[row["data"]])) if row["data"] and data.get(row["data"])
+                 else None, printed=printed(row, p.stdout), wall_seconds=round(wall, 1),
+                 steps=metrics.get("steps"), device=metrics.get("device"))
+    print("   ", entry["printed"], "%.1f s" % wall, flush=True)
+    return entry
+
+
+# The pages written from the data file
+def shown(row, entry, lang):
+    return row["show"][lang].format(**entry["printed"])
+
+
+DATA = {"mnist": ("the real MNIST files", "真实的 MNIST 文件"),
+        "ptb-lite": ("ptb-lite, real PTB text with a training file 12 times smaller than PTB's (its perplexities are "
+                     "not comparable with published ones; [what it is](docs/results.md#ptb-language-model))",
+                     "ptb-lite,真实的 PTB 文本,但训练文件只有 PTB 的十二分之一(困惑度不能和发表的结果比较;"
+                     "[说明](docs/results.md#ptb-language-model))")}
+
+
+def machine_line(results, lang, links):
+    """Where and when the figures were measured (one line a sitting), and on what data; links: the path from
+    the page to docs/."""
+    sittings = {}
+    for name in [r["name"] for r in ROWS if r["name"] in results]:
+        e = results[name]
+        key = (json.dumps(e["machine"], sort_keys=True), e["python"], e["tensorflow"], e["date"])
+        sittings.setdefault(key, []).append(name)
+    lines = []
+    for (where, python, tensorflow, date), names in sittings.items():
+        data = [DATA.get(d, (d, d))[lang].replace("docs/", links)
+                for d in sorted({results[n]["data"] for n in names if results[n]["data"]})]
+        if lang == 0:
+            lines.append("Measured on %s, Python %s, TensorFlow %s, seed 1, on %s%s." % (
+                machine_words(json.loads(where), 0), python, tensorflow, date, "; data: " + "; ".join(data) if data else ""))
+        else:
+            lines.append("测量于 %s,Python %s,TensorFlow %s,seed 1,%s%s。" % (
+                machine_words(json.loads(where), 1), python, tensorflow, date, ";数据:" + ";".join(data) if data else ""))
+    return "\n".join(lines)
+
+
+def readme_block(results, lang):
+    head = [("| command | the page's figure | ours | wall |", "|---|---|---|---|"),
+            ("| 命令 | 页面上的结果 | 本项目 | 用时 |", "|---|---|---|---|")][lang]
+    lines = list(head)
+    for row in ROWS:
+        if row["readme"] and row["name"] in results:
+            e = results[row["name"]]
+            lines.append("| `%s` | %s | %s | %.1f s |" % (row["command"], row["page"][lang], shown(row, e, lang),
+                                                          e["wall_seconds"]))
+    return "\n".join(lines) + "\n\n" + machine_line(results, lang, links="docs/")
+
+
+def gallery_page(results):
+    parts = ["# Gallery: each page's figure, as this project draws it\n",
+             "Written by `python docs/make_results.py` from [results.json](results.json): each figure is what "
+             "the command beside it draws (with `--plot docs/gallery/NAME.png` added), and the figures printed "
+             "under it are that run's. On another machine the same seed prints other numbers "
+             "([results.md](results.md), \"Figures on another machine\"). In a notebook the same figure appears "
+             "under the run cell.\n", machine_line(results, 0, links="") + "\n"]
+    for row in ROWS:
+        if row["name"] not in results:
+            continue
+        e = results[row["name"]]
+        parts.append("## %s: `%s`\n\n![%s](gallery/%s.png)\n\n%s Printed: %s; %.1f s.\n" % (
+            row["title"], row["command"], row["name"], row["name"], row["about"], shown(row, e, 0),
+            e["wall_seconds"]))
+    return "\n".join(parts)
+
+
+def replace_block(text, block):
+    before, rest = text.split(START, 1)
+    return before + START + "\n" + block + "\n" + END + rest.split(END, 1)[1]
+
+
+def pages(results):
+    """{path under ROOT: the text this script writes there} for the current files."""
+    written = {os.path.join("docs", "gallery.md"): gallery_page(results)}
+    for lang, name in enumerate(["README.md", "README.zh-CN.md"]):
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            written[name] = replace_block(f.read(), readme_block(results, lang))
+    return written
+
+
+def write(path, text):
+    """Under a temporary name, then renamed."""
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data_dir", help="the real MNIST files (each MNIST row gets --data_dir DIR)")
+    p.add_argument("--data_path", help="the PTB files (each PTB row gets --data_path DIR)")
+    p.add_argument("--only", nargs="+", choices=list(ROW), help="run these rows only; keep the others' entries")
+    p.add_argument("--render", action="store_true", help="run nothing: write the pages from the data file")
+    p.add_argument("--extra", default="", help="flags added to every command (a test: '--max_steps 2')")
+    p.add_argument("--out", help="write the data file and the figures in this folder, and no page "
+                                 "(default: docs/results.json, docs/gallery/, and the pages)")
+    args = p.parse_args(argv)
+    data_file = os.path.join(args.out, "results.json") if args.out else DATA_FILE
+    gallery = args.out or os.path.join(ROOT, "docs", "gallery")
+    results = {}
+    if os.path.exists(data_file):
+        with open(data_file, encoding="utf-8") as f:
+            results = json.load(f)["rows"]
+    if not args.render:
+        sitting = dict(machine=machine(), date=time.strftime("%Y-%m-%d"), **versions())
+        data = {"mnist": args.data_dir, "ptb": args.data_path}
+        for name in args.only or list(ROW):
+            results[name] = run(ROW[name], data, shlex.split(args.extra), gallery, sitting)
+            write(data_file, json.dumps({"rows": results}, indent=1, ensure_ascii=False) + "\n")
+    if not args.out:
+        for path, text in pages(results).items():
+            write(os.path.join(ROOT, path), text)
+            print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
