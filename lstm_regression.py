@@ -288,10 +288,7 @@ def parse_args(argv=None):
                           show_help="draw the live plot while training: the notes page's (--cell rnn, its "
                                     "window left open at the end); Morvan's TF page has none, his published "
                                     "code draws the same")
-    args = support.parse(p, argv)
-    for name, value in PAGE_DEFAULTS[args.cell].items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = support.parse(p, argv, page_values=lambda args: PAGE_DEFAULTS[args.cell])
     support.check_run_args(p, args, memory=(memory_needed,
                                             ["--cell_size", "--batch_size", "--time_steps"]))
     return args

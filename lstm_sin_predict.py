@@ -362,11 +362,7 @@ def parse_args(argv=None):
                           plot_default=None,
                           plot_help="save the figure as this PNG (default outputs/lstm_sin_predict_VARIANT.png; "
                                     "dense: outputs/sin.png, the page's name)")
-    args = support.parse(p, argv)
-    defaults = dict(COMMON, **VARIANTS[args.variant])
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = support.parse(p, argv, page_values=lambda args: dict(COMMON, **VARIANTS[args.variant]))
     if args.plot is None:   # the TFLearn page saves sin.png
         args.plot = os.path.join("outputs", "sin.png" if args.variant == "dense"
                                  else "lstm_sin_predict_%s.png" % args.variant)

@@ -1,11 +1,47 @@
-"""What the MNIST and PTB readers share to download a file: fetch a URL into an open file with progress
-lines, and tell a full disk (WriteFailed: no other mirror can help) from a network error."""
+"""What the MNIST and PTB readers share to download a file: from_mirrors tries each address in turn, fetching
+into a temporary file with progress lines, and tells a folder that cannot be written (CannotCreate) or a full
+disk (WriteFailed), where no other mirror can help, from a network error (the next mirror)."""
 import os
 import urllib.request
 
 
 class WriteFailed(Exception):
     """Writing a download to the disk failed (args[0]: the OSError)."""
+
+
+class CannotCreate(Exception):
+    """The download folder cannot be made, or no file made in it (args[0]: the OSError)."""
+
+
+class AllFailed(Exception):
+    """Every mirror failed (args[0]: "URL: what went wrong" for each)."""
+
+
+def from_mirrors(urls, folder, suffix, timeout, finish):
+    """Download from each of urls in turn into a new file in folder (its name ending in suffix), then
+    finish(path, size): verify it and put it in place, returning what the caller wants. An error there, as a
+    network error, tries the next URL; CannotCreate and WriteFailed stop at once. The temporary file is
+    removed whatever happens."""
+    errors = []
+    for url in urls:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = new_file(folder, suffix)
+        except OSError as e:
+            raise CannotCreate(e)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                size = fetch(url, out, timeout)
+            return finish(tmp, size)
+        except WriteFailed:   # the disk, not the network: no other mirror can help
+            raise
+        except Exception as e:  # try the next mirror
+            print("  failed (%s)%s" % (e, "; trying the next mirror" if url != urls[-1] else ""))
+            errors.append("%s: %s" % (url, e))
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    raise AllFailed(errors)
 
 
 def flush(out):

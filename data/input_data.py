@@ -23,7 +23,7 @@ import sys
 
 import numpy as np
 
-from .download import WriteFailed, fetch as _fetch, new_file
+from .download import AllFailed, CannotCreate, WriteFailed, from_mirrors
 
 FILES = {  # name -> SHA-256 of the uncompressed file (the same whichever mirror gzipped it)
     "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
@@ -247,31 +247,22 @@ def maybe_download(name, train_dir, mirrors=None, timeout=30):
     path = os.path.join(train_dir, name + ".gz")
     if os.path.isfile(path):
         return path
-    errors = []
-    for mirror in mirrors or MIRRORS:
-        try:
-            os.makedirs(train_dir, exist_ok=True)
-            fd, tmp = new_file(train_dir, ".gz.part")
-        except OSError as e:
-            raise MnistDataError("MNIST is not in %s and cannot be downloaded there (%s): put the four files "
-                                 "%s there, or give --data_dir a folder you can write to"
-                                 % (os.path.abspath(train_dir), e.strerror or e, ", ".join(FILES)))
-        try:
-            with os.fdopen(fd, "wb") as out:
-                size = _fetch(mirror + name + ".gz", out, timeout)
-            if _sha256_of_gunzipped(tmp) != FILES[name]:
-                raise ValueError("SHA-256 mismatch")
-            os.replace(tmp, path)
-            print("Successfully downloaded %s.gz, %d bytes, SHA-256 verified." % (name, size))
-            return path
-        except WriteFailed as e:   # the disk, not the network: no other mirror can help
-            raise MnistDataError("cannot write %s: %s" % (path, e.args[0].strerror or e.args[0]))
-        except Exception as e:  # try the next mirror
-            print("  failed (%s)%s" % (e, "; trying the next mirror" if mirror != (mirrors or MIRRORS)[-1] else ""))
-            errors.append("%s: %s" % (mirror, e))
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+    def verified(tmp, size):
+        if _sha256_of_gunzipped(tmp) != FILES[name]:
+            raise ValueError("SHA-256 mismatch")
+        os.replace(tmp, path)
+        print("Successfully downloaded %s.gz, %d bytes, SHA-256 verified." % (name, size))
+        return path
+    try:
+        return from_mirrors([m + name + ".gz" for m in mirrors or MIRRORS], train_dir, ".gz.part", timeout, verified)
+    except CannotCreate as e:
+        raise MnistDataError("MNIST is not in %s and cannot be downloaded there (%s): put the four files "
+                             "%s there, or give --data_dir a folder you can write to"
+                             % (os.path.abspath(train_dir), e.args[0].strerror or e.args[0], ", ".join(FILES)))
+    except WriteFailed as e:
+        raise MnistDataError("cannot write %s: %s" % (path, e.args[0].strerror or e.args[0]))
+    except AllFailed as e:
+        errors = e.args[0]
     raise MnistDataError(
         "MNIST not found in %s and could not be downloaded (%s). Put the four files %s (.gz or "
         "unzipped) in %s, or pass --data_dir DIR where they are."

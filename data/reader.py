@@ -17,7 +17,7 @@ import tarfile
 
 import numpy as np
 
-from .download import WriteFailed, fetch as _fetch, new_file
+from .download import AllFailed, CannotCreate, WriteFailed, from_mirrors, new_file
 
 SPLITS = ("ptb.train.txt", "ptb.valid.txt", "ptb.test.txt")
 MD5 = {  # of the files in simple-examples/data/ (the same files torchtext and others check)
@@ -193,31 +193,22 @@ def _md5(path):
 
 def maybe_download(data_path, mirrors=None, timeout=60):
     """Fetch simple-examples.tgz and put its three PTB text files, verified, in data_path."""
-    errors = []
-    for url in mirrors or MIRRORS:
-        try:
-            os.makedirs(data_path, exist_ok=True)
-            fd, archive = new_file(data_path, ".tgz.part")
-        except OSError as e:
-            raise PTBDataError("PTB is not in %s and cannot be downloaded there (%s): put %s there, or give "
-                               "--data_path a folder you can write to"
-                               % (os.path.abspath(data_path), e.strerror or e, ", ".join(SPLITS)))
-        try:
-            with os.fdopen(fd, "wb") as out:
-                size = _fetch(url, out, timeout)
-            print("Successfully downloaded simple-examples.tgz, %d bytes." % size)
-            _extract_splits(archive, data_path)
-            return
-        except WriteFailed as e:   # the disk, not the network: no other mirror can help
-            error, = e.args
-            raise PTBDataError("cannot write %s: %s" % (getattr(error, "filename", None) or
-                                                        os.path.join(data_path, "simple-examples.tgz"),
-                                                        error.strerror or error))
-        except Exception as e:  # try the next mirror
-            print("  failed (%s)%s" % (e, "; trying the next mirror" if url != (mirrors or MIRRORS)[-1] else ""))
-            errors.append("%s: %s" % (url, e))
-        finally:
-            os.remove(archive)
+    def extracted(archive, size):
+        print("Successfully downloaded simple-examples.tgz, %d bytes." % size)
+        _extract_splits(archive, data_path)
+    try:
+        return from_mirrors(list(mirrors or MIRRORS), data_path, ".tgz.part", timeout, extracted)
+    except CannotCreate as e:
+        raise PTBDataError("PTB is not in %s and cannot be downloaded there (%s): put %s there, or give "
+                           "--data_path a folder you can write to"
+                           % (os.path.abspath(data_path), e.args[0].strerror or e.args[0], ", ".join(SPLITS)))
+    except WriteFailed as e:
+        error, = e.args
+        raise PTBDataError("cannot write %s: %s" % (getattr(error, "filename", None) or
+                                                    os.path.join(data_path, "simple-examples.tgz"),
+                                                    error.strerror or error))
+    except AllFailed as e:
+        errors = e.args[0]
     raise PTBDataError(
         "PTB not found in %s and could not be downloaded (%s). Put %s there (from simple-examples/data/ "
         "of simple-examples.tgz), or pass --data_path DIR where they are."

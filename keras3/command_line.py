@@ -31,10 +31,7 @@ def add_keras_flags(p, from_tf1=None):
 def parse_keras(p, argv, page_values=None):
     """Parse a keras3/ script's flags, a flag not given taking the page's value (page_values(args): a
     dict); its output path is tried as the TF1 scripts' are."""
-    args = support.command_line.expand_paths(p.parse_args(argv))     # "~" in a path, as the TF1 scripts
-    for name, value in (page_values(args) if page_values else {}).items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
+    args = support.parse(p, argv, page_values)     # "~" in a path, unset flags: as the TF1 scripts
     args.no_plot, args.logdir, args.plot = True, None, None   # no figure, no TensorBoard
     problem = support.check_outputs(args)
     if problem:

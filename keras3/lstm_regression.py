@@ -15,13 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
 import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
-
-TIME_STEPS, BATCH_SIZE, INPUT_SIZE, OUTPUT_SIZE, CELL_SIZE, LR, STEPS = 20, 50, 1, 1, 10, 0.006, 200
-PAGE_DEFAULTS = {
-    "lstm": dict(time_steps=20, batch_size=50, cell_size=10, lr=0.006, steps=200),
-    "rnn": dict(time_steps=10, batch_size=1, cell_size=32, lr=0.02, steps=60),
-}
-TEST_BATCHES = 10
+# the pages' values, from ../lstm_regression.py (importing it loads no TensorFlow)
+from lstm_regression import INPUT_SIZE, OUTPUT_SIZE, PAGE_DEFAULTS, TEST_BATCHES  # noqa: E402
 
 
 # ------------------------------------------------------------------------------ data

@@ -15,17 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
 import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
-
-VARIANTS = {   # the pages' values, as ../lstm_sin_predict.py has them
-    "single": dict(hidden_units=1, epochs=150, time_steps=10, batch_size=128, learning_rate=0.001,
-                   train_examples=11000, test_examples=1100),
-    "multilayer": dict(hidden_units1=30, hidden_units=1, epochs=50, time_steps=10, batch_size=128,
-                       learning_rate=0.001, train_examples=11000, test_examples=1100),
-    "dense": dict(hidden_units=30, num_layers=2, time_steps=10, batch_size=32, steps=3000, learning_rate=0.1,
-                  train_examples=10000, test_examples=1000),
-}
-VARIANTS["manual"] = VARIANTS["multilayer"]
-SAMPLE_GAP = 0.01
+# the pages' values and TFLearn's batch order, from ../lstm_sin_predict.py (importing it loads no TensorFlow)
+from lstm_sin_predict import COMMON, SAMPLE_GAP, VARIANTS, tflearn_batches  # noqa: E402
 
 
 def windows(seq, time_steps, last):
@@ -71,15 +62,6 @@ def build_model(args, keras, input_shape):
     return model
 
 
-def tflearn_batches(num_samples, batch_size, seed):
-    """TFLearn's DataFeeder order, as ../lstm_sin_predict.py: a seeded permutation a pass, in batches."""
-    rng = np.random.RandomState(seed)
-    while True:
-        order = rng.permutation(num_samples)
-        for start in range(0, num_samples, batch_size):
-            yield order[start:start + batch_size]
-
-
 def main(args, keras):
     support.start_run(args.seed)
     keras.utils.set_random_seed(args.seed)
@@ -119,13 +101,13 @@ def main(args, keras):
 
 def parse_args(argv=None):
     p = support.parser("LSTM sin prediction (the guide's part 二; the TFLearn page) in Keras 3.")
-    p.add_argument("--variant", choices=["single", "multilayer", "manual", "dense"], default="multilayer")
+    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer")
     for flag in ["time_steps", "batch_size", "hidden_units1", "hidden_units", "num_layers", "epochs", "steps",
                  "train_examples", "test_examples", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int, help="default: the page's")
     p.add_argument("--learning_rate", type=support.positive_float, help="default: the page's")
     command_line.add_keras_flags(p)
-    return command_line.parse_keras(p, argv, lambda args: VARIANTS[args.variant])
+    return command_line.parse_keras(p, argv, lambda args: dict(COMMON, **VARIANTS[args.variant]))
 
 
 if __name__ == "__main__":

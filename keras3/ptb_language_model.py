@@ -22,24 +22,10 @@ import command_line                 # noqa: E402  (keras3/: their flags and star
 import tf1_weights                  # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 from data import reader             # noqa: E402
 
-# the page's values, and the official configs, as ../ptb_language_model.py has them
-CONFIGS = {
-    "tutorial": dict(init_scale=0.05, learning_rate=1.0, max_grad_norm=5, num_layers=2, num_steps=35,
-                     hidden_size=200, max_epoch=2, max_max_epoch=2, keep_prob=0.5, lr_decay=1.0,
-                     forget_bias=1.0, batch_size=20),
-    "small": dict(init_scale=0.1, learning_rate=1.0, max_grad_norm=5, num_layers=2, num_steps=20,
-                  hidden_size=200, max_epoch=4, max_max_epoch=13, keep_prob=1.0, lr_decay=0.5,
-                  forget_bias=0.0, batch_size=20),
-    "medium": dict(init_scale=0.05, learning_rate=1.0, max_grad_norm=5, num_layers=2, num_steps=35,
-                   hidden_size=650, max_epoch=6, max_max_epoch=39, keep_prob=0.5, lr_decay=0.8,
-                   forget_bias=0.0, batch_size=20),
-    "large": dict(init_scale=0.04, learning_rate=1.0, max_grad_norm=10, num_layers=2, num_steps=35,
-                  hidden_size=1500, max_epoch=14, max_max_epoch=55, keep_prob=0.35, lr_decay=1 / 1.15,
-                  forget_bias=0.0, batch_size=20),
-    "test": dict(init_scale=0.1, learning_rate=1.0, max_grad_norm=1, num_layers=1, num_steps=2,
-                 hidden_size=2, max_epoch=1, max_max_epoch=1, keep_prob=1.0, lr_decay=0.5,
-                 forget_bias=0.0, batch_size=20),
-}
+# the page's values and the official configs, from ../ptb_language_model.py (importing it loads no TensorFlow)
+import ptb_language_model as page   # noqa: E402
+CONFIGS = {name: {k: v for k, v in vars(config).items() if not k.startswith("_")}
+           for name, config in page.CONFIGS.items()}
 
 
 def build_model(c, vocab_size, batch_size, keras, training):
@@ -161,7 +147,7 @@ def main(args, keras):
 def parse_args(argv=None):
     p = support.parser("PTB LSTM language model (the TensorFlow book's page; official configs) in Keras 3.")
     p.add_argument("--model", choices=list(CONFIGS), default="tutorial")
-    p.add_argument("--data_path", default=os.path.join(HERE, "data", "ptb"))
+    p.add_argument("--data_path", default=page.DATA_PATH)
     for flag in ["epochs", "hidden_size", "num_layers", "batch_size", "num_steps", "eval_num_steps", "max_steps"]:
         p.add_argument("--" + flag, type=support.positive_int)
     p.add_argument("--keep_prob", type=support.keep_prob_value)

@@ -57,28 +57,13 @@ def checked_checkpoint(folder, model):
     """{name: value} of the newest TF1 checkpoint in folder, after its checkpoint.json (what built it:
     the script and the flags that shape the model) is compared with `model`; a mismatch, a missing or
     damaged checkpoint is one line and exit 2, as the TF1 scripts' --restore."""
-    import json
-    import os
-
     import support
     import tensorflow as tf
     found = support.checkpoints_in(folder)     # found in folder itself, wherever it was saved
     if not found:
         support.stop("no checkpoint in %s: save one with ../%s --save_path %s" % (folder, model["script"], folder))
     latest = found[-1]
-    try:
-        with open(os.path.join(folder, "checkpoint.json")) as f:
-            saved = json.load(f)
-    except (OSError, ValueError):
-        saved = {}
-    if saved.get("script", model["script"]) != model["script"]:
-        support.stop("the checkpoint in %s was saved by %s, not %s" % (folder, saved["script"], model["script"]))
-    differ = [k for k in model if k in saved and saved[k] != model[k]]
-    if differ:
-        support.stop("the checkpoint in %s was saved with %s (this run: %s): add %s"
-                     % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
-                        ", ".join("%s %s" % (k, model[k]) for k in differ),
-                        " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))))
+    support.checkpoints.check_model(folder, model)     # checkpoint.json: as the TF1 scripts' --restore
     try:
         variables = checkpoint_variables(latest)
     except (tf.errors.OpError, ValueError, IndexError, OSError) as e:   # IndexError: a data file cut short

@@ -27,21 +27,7 @@ class Checkpoints(object):
         if not found:
             stop("no checkpoint in %s to --restore; train once with --save_path %s first" % (folder, folder))
         latest = found[-1]
-        try:
-            with open(os.path.join(folder, "checkpoint.json")) as f:
-                saved = json.load(f)
-        except (OSError, ValueError):
-            saved = {}              # an older or hand-made checkpoint: the restore below checks it
-        if saved.get("script", self.model["script"]) != self.model["script"]:
-            stop("the checkpoint in %s was saved by %s, not %s: give another --save_path"
-                 % (folder, saved["script"], self.model["script"]))
-        differ = [k for k in self.model if k in saved and saved[k] != self.model[k]]
-        if differ:
-            flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
-            stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another --save_path"
-                 % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
-                    ", ".join("%s %s" % (k, self.model[k]) for k in differ),
-                    "add %s to resume it" % flags if flags else "resume it with the data it was trained on"))
+        check_model(folder, self.model)
         try:
             saved_shapes = dict(tf.train.list_variables(latest))
             if any(saved_shapes.get(v.op.name) != v.shape.as_list()     # Saver.restore checks names only
@@ -81,6 +67,27 @@ class Checkpoints(object):
             write_failed("%s-%d" % (prefix, global_step), e, saved=self.latest, kept=kept[-1] if kept else None)
         print("Saved checkpoint %s" % self.latest)
         return self.latest
+
+
+def check_model(folder, model):
+    """checkpoint.json in folder against model (what this run builds): one line, exit 2, where another script
+    or other flags saved it. A folder without one (older, or made by hand) passes: reading its variables
+    checks it. The TF1 scripts' --restore and the keras3/ scripts' --from_tf1 both ask here."""
+    try:
+        with open(os.path.join(folder, "checkpoint.json")) as f:
+            saved = json.load(f)
+    except (OSError, ValueError):
+        return
+    if saved.get("script", model["script"]) != model["script"]:
+        stop("the checkpoint in %s was saved by %s, not %s: give another checkpoint folder"
+             % (folder, saved["script"], model["script"]))
+    differ = [k for k in model if k in saved and saved[k] != model[k]]
+    if differ:
+        flags = " ".join("%s %s" % (k, saved[k]) for k in differ if k.startswith("--"))
+        stop("the checkpoint in %s was saved with %s (this run: %s): %s, or give another checkpoint folder"
+             % (folder, ", ".join("%s %s" % (k, saved[k]) for k in differ),
+                ", ".join("%s %s" % (k, model[k]) for k in differ),
+                "add %s to use it" % flags if flags else "use it with the data it was trained on"))
 
 
 def checkpoints_in(folder):

@@ -100,9 +100,13 @@ def expand_paths(args):
     return args
 
 
-def parse(p, argv):
-    """p.parse_args(argv), paths expanded, and --restore refused without --save_path."""
+def parse(p, argv, page_values=None):
+    """p.parse_args(argv), paths expanded, each flag not given set to its page's value (page_values(args): a
+    dict of them), and --restore refused without --save_path."""
     args = expand_paths(p.parse_args(argv))
+    for name, value in (page_values(args) if page_values else {}).items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     if getattr(args, "restore", False) and not args.save_path:
         p.error("--restore needs --save_path DIR (the checkpoint directory to resume from)")
     return args

@@ -7,7 +7,7 @@ import stat
 import numpy as np
 import pytest
 
-from data import input_data
+from data import download, input_data
 from data.input_data import MnistDataError
 from mnist_files import NAMES, idx_bytes, tiny_images, write_csv, write_idx
 
@@ -196,7 +196,7 @@ def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch,
 def test_download_progress_in_tenths(tmp_path, capsys):
     (tmp_path / "big.bin").write_bytes(bytes(range(256)) * 4000)     # 1.02 MB
     with open(tmp_path / "copy.bin", "wb") as out:
-        size = input_data._fetch(file_mirror(tmp_path) + "big.bin", out, timeout=5)
+        size = download.fetch(file_mirror(tmp_path) + "big.bin", out, timeout=5)
     assert size == 1024000 and (tmp_path / "copy.bin").read_bytes() == (tmp_path / "big.bin").read_bytes()
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Downloading %sbig.bin" % file_mirror(tmp_path)
@@ -225,7 +225,7 @@ def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch
     def half_then_ctrl_c(url, out, timeout):
         out.write(b"\x1f\x8b half a file")
         raise KeyboardInterrupt
-    monkeypatch.setattr(input_data, "_fetch", half_then_ctrl_c)
+    monkeypatch.setattr(download, "fetch", half_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
         input_data.read_data_sets(str(tmp_path / "mnist"))
     assert os.listdir(tmp_path / "mnist") == []

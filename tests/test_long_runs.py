@@ -80,8 +80,8 @@ def test_restore_names_the_flags_that_built_the_checkpoint(mnist_dir, tmp_path, 
     errors = [l for l in err.splitlines() if l.strip()]
     assert e.value.code == 2 and len(errors) == 1 and "Traceback" not in err
     assert errors[0] == ("error: the checkpoint in %s was saved with --hidden_units1 30 (this run: "
-                         "--hidden_units1 20): add --hidden_units1 30 to resume it, or give another "
-                         "--save_path" % ckpt)
+                         "--hidden_units1 20): add --hidden_units1 30 to use it, or give another "
+                         "checkpoint folder" % ckpt)
     assert "epoch:" not in out                           # refused before any training
     # another script's checkpoint
     with pytest.raises(SystemExit):

@@ -8,7 +8,7 @@ import tarfile
 import numpy as np
 import pytest
 
-from data import reader
+from data import download, reader
 from data.reader import PTBDataError
 
 RAW = [4, 3, 2, 1, 0, 5, 6, 1, 1, 1, 1, 0, 3, 4, 1]
@@ -175,7 +175,7 @@ def test_ctrl_c_during_the_download_leaves_no_partial_file(tmp_path, monkeypatch
     def half_then_ctrl_c(url, out, timeout):
         out.write(b"\x1f\x8b half an archive")
         raise KeyboardInterrupt
-    monkeypatch.setattr(reader, "_fetch", half_then_ctrl_c)
+    monkeypatch.setattr(download, "fetch", half_then_ctrl_c)
     with pytest.raises(KeyboardInterrupt):      # not taken for a failed mirror: the user asked to stop
         reader.ptb_raw_data(str(tmp_path / "ptb"))
     assert os.listdir(tmp_path / "ptb") == []

@@ -161,8 +161,8 @@ def test_a_download_on_a_full_disk_is_one_error_and_leaves_nothing(module, tmp_p
         urls.append(url)
         return Response(b"\x1f\x8b" + b"x" * 300000)
     monkeypatch.setattr(download.urllib.request, "urlopen", urlopen)
-    monkeypatch.setattr(module, "_fetch", lambda url, out, timeout: download.fetch(url, FullDisk(out, 70000),
-                                                                                timeout))
+    real_fetch = download.fetch
+    monkeypatch.setattr(download, "fetch", lambda url, out, timeout: real_fetch(url, FullDisk(out, 70000), timeout))
     monkeypatch.setattr(module, "MIRRORS", ["http://one/", "http://two/"])
     folder = tmp_path / "data"
     with pytest.raises((input_data.MnistDataError, reader.PTBDataError)) as e:
