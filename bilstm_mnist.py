@@ -152,7 +152,7 @@ def main(args):
         model["--hidden_units1"] = args.hidden_units1
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
-    print(device)
+    print("Device:", device)
     args.rnn_mode = support.rnn_mode(args.rnn_mode, device, "block")   # faster on a CPU: performance.md
     mnist = support.load_mnist(args, 0)   # the page trains on every labelled row: no validation split
     X_test, y_test = support.mnist_test_set(mnist, args.pixels)
@@ -163,7 +163,7 @@ def main(args):
         tf.set_random_seed(args.seed)
         g = define_graph(args)
         init = tf.global_variables_initializer()
-        ckpt = support.Checkpoints(args, model, also={"--rnn_mode": args.rnn_mode})   # either restores
+        ckpt = support.Checkpoints(args, model, recorded={"--rnn_mode": args.rnn_mode})   # either restores
     writer = support.summary_writer(args.logdir, graph)
     history = []
 
@@ -178,7 +178,7 @@ def main(args):
             step = train_by_epochs(sess, g, mnist, args, ckpt, writer, history)
             wall = time.time() - start
             # not on the page: every test image, in batches (support/mnist.py, as the report below)
-            test_accuracy, predictions = support.evaluate(sess, g.X_p, g.h, X_test, y_test)
+            test_accuracy, predictions = support.mnist_accuracy(sess, g.X_p, g.h, X_test, y_test)
     variant = "%d layer%s, bw_output %s" % (args.layers, "s" if args.layers > 1 else "", args.bw_output)
     return support.mnist_report(
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,

@@ -233,7 +233,7 @@ def main(args):
         model = {"script": script, "--variant": "projected", "--n_hidden_units": args.n_hidden_units}
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
-    print(device)
+    print("Device:", device)
     args.rnn_mode = support.rnn_mode(args.rnn_mode, device, on_cpu)
     mnist = support.load_mnist(args, validation_size)
     X_test, y_test = support.mnist_test_set(mnist, args.pixels)
@@ -244,7 +244,7 @@ def main(args):
         tf.set_random_seed(args.seed)
         g = define(args)
         init = tf.global_variables_initializer()
-        ckpt = support.Checkpoints(args, model, also={"--rnn_mode": args.rnn_mode})   # either restores
+        ckpt = support.Checkpoints(args, model, recorded={"--rnn_mode": args.rnn_mode})   # either restores
     writer = support.summary_writer(args.logdir, graph)
     history = []
 
@@ -259,7 +259,7 @@ def main(args):
             step = train(sess, g, mnist, args, ckpt, writer, history)
             wall = time.time() - start
             # not on the pages: every test image, in batches (support/mnist.py, as the report below)
-            test_accuracy, predictions = support.evaluate(sess, g.images, g.logits, X_test, y_test)
+            test_accuracy, predictions = support.mnist_accuracy(sess, g.images, g.logits, X_test, y_test)
     return support.mnist_report(
         args, device, writer, mnist, (X_test, y_test, test_accuracy, predictions), history, step,
         step - first_step, wall, "%s --variant %s --pixels %s" % (script, args.variant, args.pixels),

@@ -196,7 +196,7 @@ def main(args):
         Model, next_batch, pred_style = LSTMRNN, get_batch, 'b--'
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
-    print(device)
+    print("Device:", device)
 
     with tf.Graph().as_default():
         tf.set_random_seed(args.seed)
@@ -263,7 +263,7 @@ def main(args):
         "script": "lstm_regression.py", "variant": args.cell, "steps": STEPS,
         "wall_seconds": round(wall, 3), "final_train_loss": costs[-1], "test_mse": test_mse,
         "examples_per_second": round(STEPS * BATCH_SIZE / wall, 1),
-        "device": device.replace("Device: ", ""),
+        "device": str(device),
     })
 
 
@@ -330,8 +330,7 @@ def save_figure(path, windows, costs, pred_style, data_panel, live):
 
 def live_plot(first_figure=None):
     """The page's live plot (after first_figure, if any), or None where no window can open."""
-    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") \
-            and not os.environ.get("WAYLAND_DISPLAY"):
+    if not support.can_show():
         print("--show: no display here, so no live plot (the PNG is still saved)", file=sys.stderr)
         return None
     import matplotlib.pyplot as plt

@@ -60,8 +60,7 @@ COMMON = dict(time_steps=TIME_STEPS, batch_size=BATCH_SIZE, learning_rate=LEARNI
 PLOTTED_EPOCHS = 4   # the page overlays every epoch's predictions; the figure keeps 4, the last included
 
 
-# ============================================================ the guide, part 二: Ⅰ, Ⅱ and Ⅱ'
-# %% Generate Data
+# %% Generate Data (the guide, part 二: Ⅰ, Ⅱ and Ⅱ')
 def generate(seq, time_steps=TIME_STEPS):
     """Windows of TIME_STEPS values and the value after each, shapes (N, 1, TIME_STEPS) and (N, 1)."""
     X = []
@@ -191,7 +190,7 @@ def train_by_epochs(sess, g, data, args, writer):
             return step, train_loss, test_mse, curves, epoch
 
 
-# ============================================================ the TFLearn page
+# %% 2、预测正选函数 (the TFLearn page: generate_data, lstm_model, regressor.fit and predict)
 def generate_data(seq, timesteps=TIMESTEPS):
     """As generate(), but the page's loop stops one window earlier (len(seq) - TIMESTEPS - 1)."""
     X = []
@@ -295,7 +294,7 @@ def main(args):
         real = ("real sin (test)", "r*")
     support.start_run(args.seed)
     config, device = support.session_config(args.cpu)
-    print(device)
+    print("Device:", device)
     data = make(args)
 
     graph = tf.Graph()
@@ -316,13 +315,13 @@ def main(args):
     print("test mse: %.6f (all %d test windows)" % (test_mse, len(y_test)))
 
     if not args.no_plot:
-        support.plot(save_figure, args.plot, y_test, curves, real,
+        support.save_whole_figure(save_figure, args.plot, y_test, curves, real,
                      "lstm_sin_predict.py --variant %s: test curve and predictions" % args.variant, args.show)
     metrics = {
         "script": "lstm_sin_predict.py", "variant": args.variant, "steps": step, "epochs": epochs_done,
         "wall_seconds": round(wall, 3), "final_train_loss": train_loss, "test_mse": test_mse,
         "examples_per_second": round(step * args.batch_size / wall, 1),
-        "device": device.replace("Device: ", ""),
+        "device": str(device),
     }
     if args.variant == "dense":
         metrics["test_rmse"] = float(np.sqrt(test_mse))

@@ -59,9 +59,10 @@ class TutorialConfig(object):
 
 # %% 定义 PTBMODEL 类 (the model)
 class PTBMODEL(object):
-    # the page's arguments first; config, vocab_size and unroll carry what the page read from its constants
+    # the page's arguments first; config, vocab_size and unroll carry what the page read from its constants;
+    # fused (not on the page): each LSTM layer one fused op on the cells' variables (--rnn_mode block, --eval_lstm)
     def __init__(self, batch_size, num_steps, is_training=True, config=TutorialConfig, vocab_size=VOCAB_SIZE,
-                 unroll="static"):
+                 unroll="static", fused=False):
         self.batch_size = batch_size
         self.num_steps = num_steps
         hidden_size = config.hidden_size
@@ -92,7 +93,14 @@ class PTBMODEL(object):
         # 收集 LSTM 不同时刻的输出, then one fully connected layer turns them into word scores
         outputs = []
         state = self.initial_state
-        if unroll == "static":
+        if fused:   # not on the page: the cells' variables, each layer one fused op; dropout on its outputs
+            with tf.variable_scope("RNN"):
+                if not tf.get_variable_scope().reuse:
+                    cell(inputs[:, 0, :], state)   # the page's cells create the variables, as in its loop
+                    tf.get_variable_scope().reuse_variables()
+                output, state = fused_lstm.run_cells(
+                    inputs, state, config.forget_bias, config.keep_prob if is_training else 1.0)
+        elif unroll == "static":
             with tf.variable_scope("RNN"):
                 for time_step in range(num_steps):
                     if time_step > 0:
@@ -101,13 +109,6 @@ class PTBMODEL(object):
                     outputs.append(cell_output)
             # [batch, hidden * num_steps] -> [batch * num_steps, hidden]
             output = tf.reshape(tf.concat(outputs, 1), [-1, hidden_size])
-        elif unroll == "fused":   # not on the page (--rnn_mode block, --eval_lstm fused): the cells'
-            with tf.variable_scope("RNN"):   # variables, each layer one fused op; dropout on its outputs
-                if not tf.get_variable_scope().reuse:
-                    cell(inputs[:, 0, :], state)   # the page's cells create the variables, as in its loop
-                    tf.get_variable_scope().reuse_variables()
-                output, state = fused_lstm.run_cells(
-                    inputs, state, config.forget_bias, config.keep_prob if is_training else 1.0)
         else:
             with tf.variable_scope("RNN"):
                 # one step at a time: with more in flight, which step drew which dropout mask varied
@@ -202,7 +203,7 @@ def main(args):
     support.start_run(args.seed)
     config = get_config(args)
     session_conf, device = support.session_config(args.cpu)
-    print(device)
+    print("Device:", device)
     # 获取原始数据
     train_data, valid_data, test_data, vocab_size, word_to_id = read_data(args.data_path, config)
 
@@ -210,22 +211,21 @@ def main(args):
     # not on the page: on a CPU, training (config.rnn_mode) and evaluation run each LSTM layer as one
     # fused op on the cells' variables (support/fused_lstm.py, docs/performance.md)
     rnn_mode = support.rnn_mode(args.rnn_mode, device, "basic" if args.unroll == "dynamic" else config.rnn_mode)
-    eval_lstm = args.eval_lstm or ("cells" if device.startswith("Device: GPU") else "fused")
+    eval_lstm = args.eval_lstm or ("cells" if device.kind == "GPU" else "fused")
     graph = tf.Graph()
     with graph.as_default():
         tf.set_random_seed(args.seed)
         # 定义初始化函数
         initializer = tf.random_uniform_initializer(-config.init_scale, config.init_scale)
         train_model, eval_model, step_model, valid_model, valid_tail = build_models(
-            config, vocab_size, initializer, "fused" if rnn_mode == "block" else args.unroll,
-            "fused" if eval_lstm == "fused" else args.unroll, eval_num_steps)
+            config, vocab_size, initializer, args.unroll, rnn_mode == "block", eval_lstm == "fused", eval_num_steps)
         epoch_var = tf.Variable(0, trainable=False, name="epochs_done")   # lets --restore resume
         epoch_update = tf.assign_add(epoch_var, 1)
         init = tf.global_variables_initializer()
         ckpt = support.Checkpoints(args, {"script": "ptb_language_model.py", "--model": args.model,
                                   "--hidden_size": config.hidden_size, "--num_layers": config.num_layers,
                                   "--unroll": args.unroll, "vocabulary": vocab_size},
-                                  also={"--rnn_mode": rnn_mode})   # either mode restores
+                                  recorded={"--rnn_mode": rnn_mode})   # either mode restores
 
     writer = support.summary_writer(args.logdir, graph)
     history = []      # per epoch: (epoch, learning rate, train perplexity, validation perplexity)
@@ -247,17 +247,19 @@ def main(args):
                 lr = set_learning_rate(sess, train_model, config, i, writer)
                 curves.append([])
                 # 在所有训练数据上训练循环神经网络
-                train_perplexity = totals.trained(config, *run_epoch(
+                train_perplexity, words, seconds = run_epoch(
                     sess, train_model, train_data, train_model.train_op, True,
                     None if args.max_steps is None else args.max_steps - totals.steps,
                     lambda step, cost: support.scalar(writer, "training_loss", float(cost / config.num_steps),
                                                       totals.steps + step),
-                    on_log=lambda step, perplexity: curves[-1].append((i + step / epoch_batches, float(perplexity)))))
+                    on_log=lambda step, perplexity: curves[-1].append((i + step / epoch_batches, float(perplexity))))
+                totals.trained(words, seconds, config)
                 print("Epoch: %d Train perplexity: %.3f" % (i + 1, train_perplexity))
                 curves[-1].append((i + 1.0, float(train_perplexity)))
                 # 使用验证数据评测模型效果
-                valid_perplexity = totals.evaluated(*run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
-                                                             tail_model=valid_tail))
+                valid_perplexity, _, seconds = run_epoch(sess, valid_model, valid_data, tf.no_op(), False,
+                                                         tail_model=valid_tail)
+                totals.eval_seconds += seconds
                 print("Epoch %s ,Validation perplexity :%.3f" % (i + 1, valid_perplexity))
                 support.scalar(writer, "validation_perplexity", float(valid_perplexity), i + 1)
                 history.append((i + 1, float(lr), float(train_perplexity), float(valid_perplexity)))
@@ -265,8 +267,9 @@ def main(args):
                 ckpt.save(sess, sess.run(epoch_var))
 
             # 最后使用测试数据测试模型效果 (the page measured the validation data here)
-            test_perplexity = totals.evaluated(*run_epoch(sess, eval_model, test_data, tf.no_op(), False,
-                                                        tail_model=step_model))
+            test_perplexity, _, seconds = run_epoch(sess, eval_model, test_data, tf.no_op(), False,
+                                                    tail_model=step_model)
+            totals.eval_seconds += seconds
             print("TEST perplexity :%.3f" % test_perplexity)
             if args.sample:
                 id_to_word = {i: w for w, i in word_to_id.items()}
@@ -278,6 +281,7 @@ def main(args):
                   rnn_mode, saved=ckpt.latest)
 
 
+# %% this script's own (not on the page): main's helpers, its command line and figure
 def read_data(data_path, config):
     """reader.ptb_raw_data, and each split checked to hold one batch at least; a problem is one line."""
     try:
@@ -297,21 +301,22 @@ def read_data(data_path, config):
     return train_data, valid_data, test_data, vocab_size, word_to_id
 
 
-def build_models(config, vocab_size, initializer, unroll, eval_unroll, eval_num_steps):
-    """The models of main, on one set of variables: (train, eval, step, valid, valid_tail)."""
+def build_models(config, vocab_size, initializer, unroll, fused, eval_fused, eval_num_steps):
+    """The models of main, on one set of variables: (train, eval, step, valid, valid_tail). fused, eval_fused:
+    training, evaluation through fused LSTM ops."""
     # 定义训练用的循环神经网络模型 (it creates the variables; the page's reuse=True here was a bug)
     with tf.variable_scope("language_model", reuse=None, initializer=initializer):
-        train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, unroll)
+        train_model = PTBMODEL(config.batch_size, config.num_steps, True, config, vocab_size, unroll, fused)
     # 定义评测用的循环神经网络模型 (it reuses the training model's variables). The page fed it one
     # word per call (EVAL_NUM_STEP = 1); eval_model reads batch 1 in chunks of eval_num_steps words
     # and step_model, the page's 1 x 1 model, takes the last few words and draws --sample.
     with tf.variable_scope("language_model", reuse=True, initializer=initializer):
-        step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, eval_unroll)
+        step_model = PTBMODEL(EVAL_BATCH_SIZE, EVAL_NUM_STEP, False, config, vocab_size, unroll, eval_fused)
         eval_model = step_model if eval_num_steps == EVAL_NUM_STEP else \
-            PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, eval_unroll)
+            PTBMODEL(EVAL_BATCH_SIZE, eval_num_steps, False, config, vocab_size, unroll, eval_fused)
         if config.valid_batch_size is None:   # official configs validate with the training shape
             valid_model, valid_tail = PTBMODEL(config.batch_size, config.num_steps, False, config,
-                                               vocab_size, eval_unroll), None
+                                               vocab_size, unroll, eval_fused), None
         else:
             valid_model, valid_tail = eval_model, step_model
     return train_model, eval_model, step_model, valid_model, valid_tail
@@ -335,17 +340,11 @@ class Totals(object):
         self.steps = 0
         self.train_words = self.train_seconds = self.eval_seconds = 0.0
 
-    def trained(self, config, perplexity, words, seconds):
-        """A training pass (run_epoch's three values); returns its perplexity."""
+    def trained(self, words, seconds, config):
+        """A training pass of run_epoch: its words and seconds."""
         self.steps += words // (config.batch_size * config.num_steps)
         self.train_words += words
         self.train_seconds += seconds
-        return perplexity
-
-    def evaluated(self, perplexity, words, seconds):
-        """An evaluation pass; returns its perplexity."""
-        self.eval_seconds += seconds
-        return perplexity
 
 
 def report(args, device, history, curves, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode,
@@ -353,7 +352,7 @@ def report(args, device, history, curves, test_perplexity, totals, wall, eval_nu
     """After the session: the figure and the metrics JSON (saved: this run's last checkpoint, named if a
     write fails)."""
     if not args.no_plot and history:
-        support.plot(save_figure, args.plot, history, curves, test_perplexity,
+        support.save_whole_figure(save_figure, args.plot, history, curves, test_perplexity,
                      "ptb_language_model.py --model %s" % args.model, args.show, saved)
     return support.write_metrics(args.metrics_json, {
         "script": "ptb_language_model.py", "variant": args.model, "unroll": args.unroll, "rnn_mode": rnn_mode,
@@ -365,11 +364,10 @@ def report(args, device, history, curves, test_perplexity, totals, wall, eval_nu
         "valid_perplexity": history[-1][3] if history else None,
         "test_perplexity": float(test_perplexity), "vocab_size": vocab_size,
         "words_per_second": round(totals.train_words / totals.train_seconds, 1) if totals.train_seconds else None,
-        "device": device.replace("Device: ", ""),
+        "device": str(device),
     }, saved)
 
 
-# %% this script's own (not on the page)
 def parse_args(argv=None):
     p = support.parser(
         "PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "

@@ -6,7 +6,7 @@ ptb_word_lm.py), one concern a module; `import support` loads no TensorFlow (`tf
   tf1                 tf, rnn: tensorflow.compat.v1 in graph mode; start_run, session_config, rnn_mode
   running             run(main, parse_args): signals, pipes; stop, write_failed; training_guard, check_finite
   output_files        outputs tried before training; write_atomically; write_metrics (--metrics_json)
-  figures             pyplot, write_figure, plot
+  figures             pyplot, write_figure, save_whole_figure, can_show (a window can open)
   tensorboard_events  summary_writer, scalar, close_writer (--logdir)
   checkpoints         Checkpoints (--save_path, --restore, checkpoint.json), checkpoints_in
   progress            Progress: "words/s, ETA" on long passes
@@ -28,11 +28,11 @@ except ImportError:
 # (noqa: E402: after the numpy check)
 from . import fused_lstm  # noqa: E402,F401
 from .checkpoints import Checkpoints, checkpoints_in  # noqa: E402
-from .figures import plot, pyplot, write_figure  # noqa: E402
+from .figures import can_show, pyplot, save_whole_figure, write_figure  # noqa: E402
 from .memory import dense_memory, lstm_memory  # noqa: E402
-from .mnist import EVAL_BATCH, evaluate, load_mnist, mnist_report, mnist_test_set, to_pixels  # noqa
+from .mnist import EVAL_BATCH, mnist_accuracy, load_mnist, mnist_report, mnist_test_set, to_pixels  # noqa
 from .output_files import check_outputs, write_metrics  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .running import Diverged, check_finite, run, stop, terminal_output, training_guard  # noqa: E402
 from .tensorboard_events import close_writer, scalar, summary_writer  # noqa: E402
-from .tf1 import load_tensorflow, rnn, rnn_mode, session_config, start_run, start_up_log_hidden, tf  # noqa: E402
+from .tf1 import Device, load_tensorflow, rnn, rnn_mode, session_config, start_run, start_up_log_hidden, tf  # noqa: E402

@@ -11,10 +11,10 @@ from .tf1 import tf
 
 
 class Checkpoints(object):
-    def __init__(self, args, model, also=None):
-        """model: what must match to resume (the script, the flags that shape the variables); also: what
+    def __init__(self, args, model, recorded=None):
+        """model: what must match to resume (the script, the flags that shape the variables); recorded: what
         checkpoint.json records beside it that need not match (--rnn_mode: either mode restores)."""
-        self.args, self.model, self.also = args, model, dict(also or {})
+        self.args, self.model, self.recorded = args, model, dict(recorded or {})
         self.latest = None    # the last checkpoint this run saved, named when a later write fails
         # relative paths in the folder's `checkpoint` list, so that a moved or copied folder restores
         self.saver = tf.train.Saver(max_to_keep=2, save_relative_paths=True) if args.save_path else None
@@ -48,7 +48,7 @@ class Checkpoints(object):
             return None
         folder = self.args.save_path
         prefix = os.path.join(folder, "model.ckpt")
-        write_json(os.path.join(folder, "checkpoint.json"), dict(self.model, **self.also), saved=self.latest)
+        write_json(os.path.join(folder, "checkpoint.json"), dict(self.model, **self.recorded), saved=self.latest)
         state_file = os.path.join(folder, "checkpoint")
         before = set(os.listdir(folder))
         state = open(state_file, "rb").read() if os.path.isfile(state_file) else None

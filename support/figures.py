@@ -18,19 +18,24 @@ def pyplot(show):
     return plt
 
 
+def can_show():
+    """A window can open here: not Linux, or Linux with an X or Wayland display."""
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def write_figure(fig, path, show=False, saved=None):
     """Save fig under a temporary name, say so, show it if asked and a screen is there, close it. saved:
     this run's checkpoint, named if the write fails."""
     import matplotlib.pyplot as plt
     write_atomically(path, lambda f: fig.savefig(f, format=figure_format(path)[0]), saved=saved)
     print("Saved figure to %s" % path)
-    if show and (os.environ.get("DISPLAY") or not sys.platform.startswith("linux")):
+    if show and can_show():
         plt.show()
     plt.close(fig)
 
 
-def plot(save_figure, *args):
-    """save_figure(*args); a signal while it draws leaves no half figure and ends the run."""
+def save_whole_figure(save_figure, *args):
+    """save_figure(*args), a script's own; a signal while it draws leaves no half figure and ends the run."""
     try:
         save_figure(*args)
     except KeyboardInterrupt as e:

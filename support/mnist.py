@@ -2,7 +2,7 @@
 and after training the test set, its accuracy, the report and the figure (the pages evaluate nothing)."""
 import numpy as np
 
-from .figures import plot, pyplot, write_figure
+from .figures import pyplot, save_whole_figure, write_figure
 from .output_files import write_metrics
 from .running import stop
 from .tensorboard_events import close_writer, scalar
@@ -36,7 +36,7 @@ def mnist_test_set(mnist, pixels):
     return X_test, y_test
 
 
-def evaluate(sess, inputs, logits, images, labels, batch=EVAL_BATCH):
+def mnist_accuracy(sess, inputs, logits, images, labels, batch=EVAL_BATCH):
     """Accuracy and predictions over every image given, fed to the inputs placeholder in batches (the
     last may be smaller), the digit read from the logits."""
     predictions = []
@@ -57,14 +57,14 @@ def mnist_report(args, device, writer, mnist, test, history, step, trained, wall
     print("trained %d steps in %.1f s, %.0f images/s"
           % (trained, wall, trained * args.batch_size / max(wall, 1e-9)))
     if not args.no_plot:
-        plot(mnist_figure, args.plot, history, images, labels, predictions, title, args.show, saved)
+        save_whole_figure(mnist_figure, args.plot, history, images, labels, predictions, title, args.show, saved)
     metrics.update({
         "steps": int(step), "train_examples": mnist.train.num_examples, "test_examples": len(images),
         "epochs": round(step * args.batch_size / mnist.train.num_examples, 3),
         "wall_seconds": round(wall, 3), "final_train_loss": history[-1][1] if history else None,
         "final_train_accuracy": history[-1][2] if history else None, "test_accuracy": test_accuracy,
         "examples_per_second": round(trained * args.batch_size / max(wall, 1e-9), 1),
-        "device": device.replace("Device: ", ""),
+        "device": str(device),
     })
     return write_metrics(args.metrics_json, metrics, saved)
 

@@ -1,6 +1,7 @@
 """TensorFlow in TF1 graph mode, loaded late: `tf` and `rnn` import it at their first use (a bad flag is
-refused before the slow import). A run's start: seeds, session options, the "Device: ..." line, --rnn_mode."""
+refused before the slow import). A run's start: seeds, session options, the Device, --rnn_mode."""
 import contextlib
+import dataclasses
 import os
 import random
 import sys
@@ -76,20 +77,31 @@ def start_run(seed):
     np.random.seed(seed)
 
 
+@dataclasses.dataclass(frozen=True)
+class Device(object):
+    """The device TensorFlow will use: kind "GPU" or "CPU", and its name (or why the CPU). str() is how the
+    run's first line (`print("Device:", device)`) and the metrics JSON say it."""
+    kind: str
+    name: str
+
+    def __str__(self):
+        return "%s (%s)" % (self.kind, self.name)
+
+
 def session_config(cpu):
-    """Session options, and one line saying which device TensorFlow will use."""
+    """Session options, and the Device TensorFlow will use."""
     gpus = [] if cpu else tf.config.list_physical_devices('GPU')
     if gpus:
         names = [tf.config.experimental.get_device_details(g).get('device_name', g.name) for g in gpus]
-        line = "Device: GPU (%s)" % ", ".join(names)
+        device = Device("GPU", ", ".join(names))
     else:
-        line = "Device: CPU (%s)" % ("--cpu given" if cpu else "no GPU visible to TensorFlow")
+        device = Device("CPU", "--cpu given" if cpu else "no GPU visible to TensorFlow")
     config = tf.ConfigProto(device_count={'GPU': 0} if cpu else None)
     config.gpu_options.allow_growth = True
-    return config, line
+    return config, device
 
 
 def rnn_mode(asked, device, on_cpu):
     """--rnn_mode as given, or by default on_cpu (the mode measured fastest there for this model) on a
     CPU and the page's cells ("basic") on a GPU, where no mode has been measured."""
-    return asked or ("basic" if device.startswith("Device: GPU") else on_cpu)
+    return asked or ("basic" if device.kind == "GPU" else on_cpu)

@@ -222,7 +222,7 @@ def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys):
 def test_ctrl_c_during_evaluation_still_saves_the_trained_model(mnist_dir, tmp_path, monkeypatch, capsys):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
-    monkeypatch.setattr(support, "evaluate", interrupted)
+    monkeypatch.setattr(support, "mnist_accuracy", interrupted)
     with pytest.raises(SystemExit) as e:
         cls.main(cls.parse_args(["--data_dir", mnist_dir, "--max_steps", "3", "--no_plot",
                                  "--save_path", str(tmp_path / "ckpt")]))

@@ -108,7 +108,7 @@ def test_evaluation_covers_a_test_set_not_a_multiple_of_the_batch(tf, mnist_dir)
     g = cls.define_graph(args)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        acc, pred = support.evaluate(sess, g.X_p, g.h, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
+        acc, pred = support.mnist_accuracy(sess, g.X_p, g.h, mnist.test.images, mnist.test.labels, batch=64)  # 64*3 + 11
         whole = sess.run(g.h, {g.X_p: mnist.test.images.reshape(-1, 28, 28)})
     assert len(pred) == 203
     np.testing.assert_array_equal(pred, whole.argmax(1))

@@ -234,7 +234,7 @@ def test_fused_evaluation_computes_what_the_pages_cells_compute(tf, unroll, laye
         ptb.PTBMODEL(4, 5, True, config, 20, unroll)                  # creates the variables
     with tf.variable_scope("language_model", reuse=True):
         cells = ptb.PTBMODEL(1, 9, False, config, 20, unroll)
-        fused = ptb.PTBMODEL(1, 9, False, config, 20, "fused")
+        fused = ptb.PTBMODEL(1, 9, False, config, 20, fused=True)
     assert len(tf.trainable_variables()) == 2 * layers + 3           # no variable of its own
     data = np.random.RandomState(layers).randint(0, 20, size=(3, 1, 10))
     with tf.Session() as sess:

@@ -86,9 +86,11 @@ def test_a_checkpoint_restores_in_the_other_mode(module, flags, mnist_dir, tmp_p
 
 
 def test_the_default_mode_is_the_faster_on_a_cpu_and_the_pages_on_a_gpu():
-    assert support.rnn_mode(None, "Device: CPU (no GPU visible to TensorFlow)", "block") == "block"
-    assert support.rnn_mode(None, "Device: GPU (NVIDIA T4)", "block") == "basic"      # not measured there
-    assert support.rnn_mode("block", "Device: GPU (NVIDIA T4)", "basic") == "block"   # as asked
+    cpu, gpu = support.Device("CPU", "no GPU visible to TensorFlow"), support.Device("GPU", "NVIDIA T4")
+    assert support.rnn_mode(None, cpu, "block") == "block"
+    assert support.rnn_mode(None, gpu, "block") == "basic"      # not measured there
+    assert support.rnn_mode("block", gpu, "basic") == "block"   # as asked
+    assert "Device: %s" % gpu == "Device: GPU (NVIDIA T4)"      # the run's first line
 
 
 def test_ptb_both_modes_compute_the_same_function_gradients_and_losses(tf):
@@ -99,13 +101,13 @@ def test_ptb_both_modes_compute_the_same_function_gradients_and_losses(tf):
     config = ptb.get_config(ptb.parse_args(["--model", "small", "--hidden_size", "8", "--num_steps", "6"]))
     data = np.random.RandomState(0).randint(0, 30, size=(6, 4, 7))
     found = {}
-    for unroll in ("static", "fused"):
+    for fused in (False, True):
         support.start_run(1)
         graph = tf.Graph()
         with graph.as_default():
             tf.set_random_seed(1)
             with tf.variable_scope("language_model", initializer=tf.random_uniform_initializer(-0.5, 0.5)):
-                m = ptb.PTBMODEL(4, 6, True, config, 30, unroll)
+                m = ptb.PTBMODEL(4, 6, True, config, 30, "static", fused)
             variables = tf.trainable_variables()
             grads = tf.gradients(m.cost, variables)
             with tf.Session(graph=graph) as sess:
@@ -120,8 +122,8 @@ def test_ptb_both_modes_compute_the_same_function_gradients_and_losses(tf):
                                               {m.input_data: chunk[:, :6], m.targets: chunk[:, 1:], m.initial_state: state})
                     costs.append(cost)
                 trained = sess.run(variables)
-        found[unroll] = [v.op.name for v in variables], weights, first, costs, trained
-    (names_b, w_b, first_b, costs_b, t_b), (names_f, w_f, first_f, costs_f, t_f) = found["static"], found["fused"]
+        found[fused] = [v.op.name for v in variables], weights, first, costs, trained
+    (names_b, w_b, first_b, costs_b, t_b), (names_f, w_f, first_f, costs_f, t_f) = found[False], found[True]
     assert names_b == names_f and all(np.array_equal(a, b) for a, b in zip(w_b, w_f))
     assert first_f[0] == pytest.approx(first_b[0], rel=1e-6)
     np.testing.assert_allclose(np.array(first_f[1]), np.array(first_b[1]), rtol=1e-5, atol=1e-6)
