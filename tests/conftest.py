@@ -1,10 +1,13 @@
-"""Shared fixtures: TensorFlow is imported once per session; each test starts with an empty graph."""
+"""Shared fixtures: TensorFlow is imported once per session; each test starts with an empty graph; signal
+handlers put back. Helpers the test modules share are in helpers.py (never import this file)."""
 import gc
 import os
-import subprocess
+import signal
 import sys
 
 import pytest
+
+from helpers import ROOT
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -14,7 +17,6 @@ def pytest_cmdline_main(config):
     if config.getoption("capture", None) == "no" and getattr(config.option, "numprocesses", None):
         config.option.numprocesses = 0
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")   # as support.load_tensorflow does, before TensorFlow loads
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -53,23 +55,6 @@ def fresh_graph():
     gc.freeze()
 
 
-def run_script(script, *args, env=None, cwd=None):
-    """Run one of the project's scripts as a user would, in a new python; returns the CompletedProcess."""
-    return subprocess.run([sys.executable, os.path.join(ROOT, script)] + list(args), capture_output=True,
-                          text=True, env=dict(os.environ, **(env or {})), cwd=cwd or ROOT, timeout=300)
-
-
-def refused(parse_args, capsys, *flags):
-    """parse_args(flags) exits 2 with exactly one `error:` line; returns it."""
-    with pytest.raises(SystemExit) as e:
-        parse_args(list(flags))
-    err = capsys.readouterr().err
-    assert e.value.code == 2 and "Traceback" not in err
-    errors = [l for l in err.splitlines() if "error:" in l]
-    assert len(errors) == 1, err            # one line says what is wrong
-    return errors[0]
-
-
 @pytest.fixture
 def no_tensorflow(tmp_path):
     """An environment where `import tensorflow` fails loudly: proves a script exits before importing it."""
@@ -79,10 +64,11 @@ def no_tensorflow(tmp_path):
     return {"PYTHONPATH": str(fake.parent)}
 
 
-def tensorboard_scalars(logdir):
-    """{tag: [values]} of the scalars in logdir, read with TensorBoard's own reader (what its
-    Scalars dashboard shows), not TensorFlow's."""
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-    events = EventAccumulator(str(logdir), size_guidance={"scalars": 0})
-    events.Reload()
-    return {tag: [e.value for e in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+@pytest.fixture
+def signal_handlers():
+    """The handlers of SIGINT, SIGTERM and SIGHUP as they were before the test, put back after it."""
+    signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    saved = {s: signal.getsignal(s) for s in signals}
+    yield
+    for s, handler in saved.items():
+        signal.signal(s, handler)

@@ -15,12 +15,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [ROOT, os.path.join(ROOT, "keras3")]
 
 import numpy as np                                    # noqa: E402
-import support                                        # noqa: E402
 import command_line                                   # noqa: E402  (keras3/)
 keras = command_line.load_keras()
 import tensorflow as tf2                              # noqa: E402
 tf = tf2.compat.v1
-support.load_tensorflow = lambda: tf                  # TF1 graphs inside tf.Graph(), eager stays on
 tf.logging.set_verbosity(tf.logging.ERROR)
 __import__("quick_tensorflow").quicken()   # as the test process does (tests/quick_tensorflow.py)
 __import__("warnings").filterwarnings("ignore")

@@ -12,13 +12,12 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT, SCRIPTS
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 
 pytestmark = pytest.mark.xdist_group("command_lines")   # pytest.ini: --dist loadgroup: one worker runs them
-SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
-           "ptb_language_model.py"]
+
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
 import ptb_language_model as ptb
-from conftest import ROOT, run_script
+from helpers import ROOT, run_script
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 

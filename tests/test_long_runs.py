@@ -16,7 +16,7 @@ import lstm_regression as reg
 import lstm_sin_predict as sp
 import ptb_language_model as ptb
 import support
-from conftest import ROOT
+from helpers import ROOT
 from mnist_files import learnable_idx
 
 
@@ -158,7 +158,7 @@ def test_checkpoints_in_reads_the_folders_own_files(tmp_path):
 
 
 # ---------------------------------------------------------------------------------- Ctrl-C
-def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeypatch, capsys):
+def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeypatch, capsys, signal_handlers):
     """A real SIGINT in epoch 3 (in this process: Python's own Ctrl-C, as in a notebook)."""
     real = cls.support.check_finite
 
@@ -167,13 +167,10 @@ def test_ctrl_c_during_training_saves_and_exits_130(mnist_dir, tmp_path, monkeyp
         if step == 25:
             os.kill(os.getpid(), signal.SIGINT)
     monkeypatch.setattr(cls.support, "check_finite", ctrl_c_in_step_25)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(SystemExit) as e:
-            cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--epochs", "100",
-                                     "--no_plot", "--save_path", str(tmp_path / "ckpt")]))
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with pytest.raises(SystemExit) as e:
+        cls.main(cls.parse_args(["--data_dir", mnist_dir, "--batch_size", "20", "--epochs", "100",
+                                 "--no_plot", "--save_path", str(tmp_path / "ckpt")]))
     out = capsys.readouterr().out
     assert e.value.code == 130 and "Interrupted." in out.splitlines()
     assert "Saved checkpoint %s" % (tmp_path / "ckpt" / "model.ckpt-25") in out
@@ -203,19 +200,14 @@ def test_output_into_a_pipe_closed_during_training_saves_and_ends_quietly(mnist_
     assert int(saved[-1].rsplit("-", 1)[1]) > 25      # the step the run was in when its print failed
 
 
-def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys):
+def test_sighup_ends_the_run_as_hangup_129(monkeypatch, capsys, signal_handlers):
     """A closed terminal (SIGHUP) while the data is read: `Hangup.` and exit status 129."""
     def hang_up(*a, **k):
         os.kill(os.getpid(), signal.SIGHUP)
     monkeypatch.setattr(importlib.import_module("data.reader"), "ptb_raw_data", hang_up)
     monkeypatch.setattr(sys, "argv", ["ptb_language_model.py", "--no_plot"])
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    try:
-        with pytest.raises(SystemExit) as e:
-            runpy.run_path(os.path.join(ROOT, "ptb_language_model.py"), run_name="__main__")
-    finally:
-        for s, h in handlers.items():
-            signal.signal(s, h)
+    with pytest.raises(SystemExit) as e:
+        runpy.run_path(os.path.join(ROOT, "ptb_language_model.py"), run_name="__main__")
     assert e.value.code == 129 and capsys.readouterr().out.endswith("\nHangup.\n")
 
 
@@ -272,7 +264,7 @@ def test_ctrl_c_while_sampling_saves_the_ptb_checkpoint(tmp_path, monkeypatch, c
     ("lstm_sin_predict.py", "numpy.sin"),                            # making the data
     ("lstm_regression.py", "tensorflow.compat.v1.set_random_seed"),   # starting the graph
 ])
-def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, monkeypatch, capsys):
+def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, monkeypatch, capsys, signal_handlers):
     """The script run as from the command line (its __main__ block), a real SIGINT sent to it before
     training; then the same inside TensorFlow's C++ layer, which can turn the KeyboardInterrupt into
     another error (each one below was seen here, Ctrl-C sent to the PTB run while it built its graph)."""
@@ -303,30 +295,26 @@ def test_ctrl_c_before_training_exits_130_without_a_traceback(script, where, mon
             return e.args
 
     monkeypatch.setattr(sys, "argv", [script, "--no_plot"])
-    handler = signal.getsignal(signal.SIGINT)
-    try:
-        for interrupt in [ctrl_c] + [ctrl_c_inside_tensorflow(error) for error in (
-                RuntimeError("pybind11::error_already_set called while Python error indicator not set."),
-                SystemError("<built-in function __import__> returned a result with an exception set"),
-                AttributeError("'list' object has no attribute '_from_components'"))]:
-            monkeypatch.setattr(importlib.import_module(module), name, interrupt)
-            assert run() == 130 and capsys.readouterr().out.endswith("\nInterrupted.\n")
-        # a Ctrl-C swallowed by TensorFlow (or stuck on a lock): the second one ends the run at once
-        def swallowed_then_again(*a, **k):
-            try:
-                ctrl_c()
-            except KeyboardInterrupt:
-                pass
+    for interrupt in [ctrl_c] + [ctrl_c_inside_tensorflow(error) for error in (
+            RuntimeError("pybind11::error_already_set called while Python error indicator not set."),
+            SystemError("<built-in function __import__> returned a result with an exception set"),
+            AttributeError("'list' object has no attribute '_from_components'"))]:
+        monkeypatch.setattr(importlib.import_module(module), name, interrupt)
+        assert run() == 130 and capsys.readouterr().out.endswith("\nInterrupted.\n")
+    # a Ctrl-C swallowed by TensorFlow (or stuck on a lock): the second one ends the run at once
+    def swallowed_then_again(*a, **k):
+        try:
             ctrl_c()
-        monkeypatch.setattr(importlib.import_module(module), name, swallowed_then_again)
-        monkeypatch.setattr(os, "_exit", exited)
-        assert run() == ("os._exit", 130) and capsys.readouterr().out.endswith("\nInterrupted.\n")
-        # an error without a Ctrl-C is shown as it is
-        monkeypatch.setattr(importlib.import_module(module), name, a_bug)
-        with pytest.raises(RuntimeError):
-            run()
-    finally:
-        signal.signal(signal.SIGINT, handler)
+        except KeyboardInterrupt:
+            pass
+        ctrl_c()
+    monkeypatch.setattr(importlib.import_module(module), name, swallowed_then_again)
+    monkeypatch.setattr(os, "_exit", exited)
+    assert run() == ("os._exit", 130) and capsys.readouterr().out.endswith("\nInterrupted.\n")
+    # an error without a Ctrl-C is shown as it is
+    monkeypatch.setattr(importlib.import_module(module), name, a_bug)
+    with pytest.raises(RuntimeError):
+        run()
 
 
 def test_run_in_a_notebook_keeps_the_notebooks_own_ctrl_c(monkeypatch):

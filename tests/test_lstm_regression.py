@@ -1,11 +1,10 @@
 """lstm_regression.py: Morvan's sin -> cos LSTM (and the BasicRNNCell page)."""
-import json
 
 import numpy as np
 import pytest
 
 import lstm_regression as reg
-from conftest import refused, run_script, tensorboard_scalars
+from helpers import tensorboard_scalars
 
 
 def set_page_constants(cell="lstm"):
@@ -98,10 +97,3 @@ def test_the_notes_page_model_is_its_own_class_with_the_pages_layers(tf):
         set_page_constants("lstm")
         reg.LSTMRNN(reg.TIME_STEPS, 1, 1, reg.CELL_SIZE, reg.BATCH_SIZE)
         assert any(v.name == "in_hidden/weights:0" for v in tf.global_variables())
-
-
-@pytest.mark.parametrize("flags", [["--steps", "0"], ["--batch_size", "-1"], ["--cell", "gru"],
-                                   ["--lr", "0"], ["--max_steps", "x"], ["--time_steps", "-5"]])
-def test_bad_flags_exit_2(flags, capsys):
-    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
-    refused(reg.parse_args, capsys, *flags)

@@ -1,11 +1,10 @@
 """lstm_sin_predict.py: the guide's sin predictors (Ⅰ, Ⅱ, Ⅱ') and the TFLearn one."""
-import json
 
 import numpy as np
 import pytest
 
 import lstm_sin_predict as sp
-from conftest import refused, run_script, tensorboard_scalars
+from helpers import tensorboard_scalars
 
 
 def test_generate_makes_the_pages_windows():
@@ -98,13 +97,6 @@ def test_training_lowers_the_test_loss_and_seed_repeats(capsys):
     losses = [float(l.split()[-1]) for l in out1.splitlines() if l.startswith("average test loss:")]
     assert len(losses) == 2 and losses[-1] < losses[0]
     assert out1 == out2 and first["test_mse"] == second["test_mse"]
-
-
-@pytest.mark.parametrize("flags", [["--epochs", "0"], ["--variant", "huge"], ["--batch_size", "0"],
-                                   ["--hidden_units", "-3"], ["--test_examples", "5"]])
-def test_bad_flags_exit_2(flags, capsys):
-    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
-    refused(sp.parse_args, capsys, *flags)
 
 
 def test_tflearn_batches_come_in_the_datafeeders_order():

@@ -1,17 +1,11 @@
 """lstm_mnist_classify.py and bilstm_mnist.py end to end on tiny MNIST files written by the tests."""
-import json
-import os
-import shutil
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
 import support
-from conftest import ROOT, refused, tensorboard_scalars
+from helpers import tensorboard_scalars
 from mnist_files import NAMES, idx_bytes, learnable_idx
 
 
@@ -178,15 +172,3 @@ def test_missing_data_offline(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert e.value.code == 2 and err.count("\n") == 1 and err.startswith("error: MNIST not found")
     assert "train-images-idx3-ubyte" in err and "Traceback" not in err
-
-
-@pytest.mark.parametrize("script,flags", [("lstm_mnist_classify.py", ["--variant", "rnn"]),
-                                          ("lstm_mnist_classify.py", ["--epochs", "0"]),
-                                          ("lstm_mnist_classify.py", ["--restore"]),
-                                          ("lstm_mnist_classify.py", ["--hidden_units", "20"]),
-                                          ("bilstm_mnist.py", ["--layers", "3"]),
-                                          ("bilstm_mnist.py", ["--bw_output", "last"]),
-                                          ("bilstm_mnist.py", ["--batch_size", "0"])])
-def test_bad_flags_exit_2(script, flags, capsys):
-    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
-    refused((cls if script == "lstm_mnist_classify.py" else bi).parse_args, capsys, *flags)

@@ -14,10 +14,9 @@ import lstm_mnist_classify as cls
 import lstm_regression as reg
 import ptb_language_model as ptb
 import support
-from conftest import ROOT, refused
+from helpers import ROOT, refused
 from data import input_data, reader
 from mnist_files import NAMES, learnable_idx
-from test_reader import write_ptb
 
 
 def test_a_tilde_in_a_path_is_the_home_folder(tmp_path, monkeypatch):

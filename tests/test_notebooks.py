@@ -8,7 +8,7 @@ import os
 import nbformat
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 

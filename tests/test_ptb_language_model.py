@@ -1,5 +1,4 @@
 """ptb_language_model.py: the book's PTB model, on tiny corpora written by the tests."""
-import json
 import os
 import re
 import subprocess
@@ -10,7 +9,7 @@ import pytest
 
 import ptb_language_model as ptb
 import support
-from conftest import ROOT, refused, run_script, tensorboard_scalars
+from helpers import ROOT, tensorboard_scalars
 from test_reader import write_ptb
 
 SENTENCES = ["the cat sat on the mat", "the dog ate the bone", "a bird sang"]
@@ -180,13 +179,6 @@ def test_mirrors_from_the_environment():
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                        env=dict(os.environ, MNIST_MIRRORS="file:///m1/ file:///m2/", PTB_MIRRORS="file:///p.tgz"))
     assert r.stdout.strip() == "['file:///m1/', 'file:///m2/'] ['file:///p.tgz']", r.stderr
-
-
-@pytest.mark.parametrize("flags", [["--model", "huge"], ["--epochs", "0"], ["--keep_prob", "1.5"],
-                                   ["--sample", "-1"], ["--restore"], ["--unroll", "cudnn"]])
-def test_bad_flags_exit_2(flags, capsys):
-    # (before TensorFlow is imported: test_user_errors.test_bad_flags_exit_2_before_tensorflow_is_imported)
-    refused(ptb.parse_args, capsys, *flags)
 
 
 @pytest.mark.parametrize("length", [60, 61, 30])   # 30: no full chunk of 35, only the tail

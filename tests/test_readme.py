@@ -3,9 +3,8 @@ short and commands-first, and both name the same commands and figures."""
 import os
 import re
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
-           "ptb_language_model.py"]
+from helpers import ROOT, SCRIPTS
+
 COMMAND = re.compile(r"^(python|pip|py|uv|conda|sudo|source|tensorboard|\.venv)\b")
 
 

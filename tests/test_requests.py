@@ -4,13 +4,12 @@ cannot hold (estimated before the graph is built; TensorFlow's own out-of-memory
 import errno
 import importlib
 import os
-import signal
 
 import pytest
 
 import lstm_regression as reg
 import support
-from conftest import refused
+from helpers import refused
 from data import input_data, reader
 
 SIZES = [("lstm_regression.py", ["--cell_size", "100000"], "--cell_size (100000)"),
@@ -22,15 +21,6 @@ SIZES = [("lstm_regression.py", ["--cell_size", "100000"], "--cell_size (100000)
          ("ptb_language_model.py", ["--hidden_size", "20000"], "--hidden_size (20000)"),
          ("ptb_language_model.py", ["--batch_size", "100000"], "--batch_size (100000)"),
          ("ptb_language_model.py", ["--eval_num_steps", "1000000"], "--eval_num_steps (1000000)")]
-
-
-def refused(parse_args, capsys, *flags):
-    with pytest.raises(SystemExit) as e:
-        parse_args(list(flags))
-    err = capsys.readouterr().err
-    errors = [l for l in err.splitlines() if "error:" in l]
-    assert e.value.code == 2 and len(errors) == 1 and "Traceback" not in err, err
-    return errors[0]
 
 
 def test_the_figure_is_written_in_the_format_its_name_says(tmp_path, capsys):
@@ -122,19 +112,14 @@ def test_the_estimate_follows_the_memory_there_is(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("error", ["ResourceExhaustedError", "MemoryError"])
-def test_running_out_of_memory_anyway_is_one_line(error, monkeypatch, capsys):
+def test_running_out_of_memory_anyway_is_one_line(error, monkeypatch, capsys, signal_handlers):
     def main(args):
         if error == "MemoryError":
             raise MemoryError()
         raise support.tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor with "
                                                                    "shape[20000,80000]\nmore lines")
-    handlers = {s: signal.getsignal(s) for s in support.running.STOPS}
-    try:
-        with pytest.raises(SystemExit) as e:
-            support.run(main, lambda: None)
-    finally:
-        for s, h in handlers.items():
-            signal.signal(s, h)
+    with pytest.raises(SystemExit) as e:
+        support.run(main, lambda: None)
     err = capsys.readouterr().err
     assert e.value.code == 2 and len(err.splitlines()) == 1 and err.startswith("error: out of memory (")
     if error != "MemoryError":

@@ -13,10 +13,8 @@ import sys
 import pytest
 
 import support
-from conftest import ROOT, refused, run_script
+from helpers import ROOT, SCRIPTS, refused, run_script
 
-SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
-           "ptb_language_model.py"]
 LR_FLAG = {"lstm_regression.py": "--lr", "lstm_sin_predict.py": "--learning_rate",
            "lstm_mnist_classify.py": "--learning_rate", "bilstm_mnist.py": "--learning_rate",
            "ptb_language_model.py": "--learning_rate"}
@@ -85,12 +83,14 @@ def test_keras2_check_names_what_to_install(monkeypatch, capsys):
     from importlib import metadata, util
     p = argparse.ArgumentParser(prog="lstm_regression.py")
     real_version = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda d: "2.20.1" if d == "tf-keras" else real_version(d))
+    tf_minor = ".".join(real_version("tensorflow").split(".")[:2])          # 2.21 here, 2.20 on Colab's pair
+    other = "2.%d.1" % (int(tf_minor.split(".")[1]) - 1)                     # a real mismatch on either
+    monkeypatch.setattr(metadata, "version", lambda d: other if d == "tf-keras" else real_version(d))
     with pytest.raises(SystemExit) as e:
         support.check_keras2(p)
     err = capsys.readouterr().err
-    assert e.value.code == 2 and "tf-keras 2.20.1 does not match TensorFlow 2.21" in err
-    assert 'pip install "tf-keras==2.21.*"' in err
+    assert e.value.code == 2 and "tf-keras %s does not match TensorFlow %s" % (other, tf_minor) in err
+    assert 'pip install "tf-keras==%s.*"' % tf_minor in err
     monkeypatch.setattr(metadata, "version", real_version)
     real_find = util.find_spec
     monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "tf_keras" else real_find(name, *a))
@@ -132,6 +132,26 @@ def test_tensorflows_start_up_log_is_hidden_unless_the_import_fails(tmp_path):
     r = subprocess.run([sys.executable, "-c", "import support; support.load_tensorflow(); print('loaded')"],
                        cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(tmp_path)))
     assert r.returncode == 0 and r.stdout == "loaded\n" and r.stderr == "", r.stderr
+
+
+@pytest.mark.parametrize("name,flags", [
+    ("lstm_regression.py", ["--steps", "0"]), ("lstm_regression.py", ["--batch_size", "-1"]),
+    ("lstm_regression.py", ["--cell", "gru"]), ("lstm_regression.py", ["--lr", "0"]),
+    ("lstm_regression.py", ["--max_steps", "x"]), ("lstm_regression.py", ["--time_steps", "-5"]),
+    ("lstm_sin_predict.py", ["--epochs", "0"]), ("lstm_sin_predict.py", ["--variant", "huge"]),
+    ("lstm_sin_predict.py", ["--batch_size", "0"]), ("lstm_sin_predict.py", ["--hidden_units", "-3"]),
+    ("lstm_sin_predict.py", ["--test_examples", "5"]),
+    ("lstm_mnist_classify.py", ["--variant", "rnn"]), ("lstm_mnist_classify.py", ["--epochs", "0"]),
+    ("lstm_mnist_classify.py", ["--restore"]), ("lstm_mnist_classify.py", ["--hidden_units", "20"]),
+    ("bilstm_mnist.py", ["--layers", "3"]), ("bilstm_mnist.py", ["--bw_output", "last"]),
+    ("bilstm_mnist.py", ["--batch_size", "0"]),
+    ("ptb_language_model.py", ["--model", "huge"]), ("ptb_language_model.py", ["--epochs", "0"]),
+    ("ptb_language_model.py", ["--keep_prob", "1.5"]), ("ptb_language_model.py", ["--sample", "-1"]),
+    ("ptb_language_model.py", ["--restore"]), ("ptb_language_model.py", ["--unroll", "cudnn"]),
+])
+def test_bad_flags_exit_2(name, flags, capsys):
+    """Each script's parse_args, in-process (the next test: before TensorFlow, as a command line)."""
+    refused(script(name).parse_args, capsys, *flags)
 
 
 def test_bad_flags_exit_2_before_tensorflow_is_imported(no_tensorflow):
@@ -183,10 +203,6 @@ def test_a_checkpoint_folder_that_is_a_file_is_refused(name, tmp_path, capsys):
 def test_sin_examples_too_few_for_one_batch(capsys):
     line = refused(script("lstm_sin_predict.py").parse_args, capsys, "--train_examples", "100")
     assert "no batch of --batch_size 128" in line and "raise --train_examples" in line
-
-
-SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
-           "ptb_language_model.py"]
 
 
 def test_help_on_a_console_that_cannot_encode_it(no_tensorflow):
