@@ -17,11 +17,23 @@ def load_tensorflow():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with start_up_log_hidden():
         import tensorflow.compat.v1 as tf1
-    if tf1.executing_eagerly():
-        tf1.disable_eager_execution()
-        tf1.logging.set_verbosity(tf1.logging.ERROR)
-        warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+        if tf1.executing_eagerly():
+            tf1.disable_eager_execution()
+            tf1.logging.set_verbosity(tf1.logging.ERROR)
+            warnings.filterwarnings("ignore", message=".*is deprecated", category=UserWarning)
+            first_session_run(tf1)
     return tf1
+
+
+def first_session_run(tf1):
+    """TensorFlow 2.20 (Colab's) logs two lines to fd 2 at a process's first Session.run, whatever
+    TF_CPP_MIN_LOG_LEVEL says (absl's "before InitializeLog" warning and MLIR's "V1 optimization pass is
+    not enabled"), once each: a tiny session on the CPU runs here, while the start-up log is hidden."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        zero = tf1.constant(0)
+    with tf1.Session(graph=graph, config=tf1.ConfigProto(device_count={"GPU": 0})) as sess:
+        sess.run(zero)
 
 
 @contextlib.contextmanager
