@@ -20,7 +20,7 @@ from support import rnn, tf       # TF1: import tensorflow as tf; import tensorf
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = support.PROJECT   # the folder of the scripts and data/ (in a notebook or an editor's window too)
 
 # %% Ⅳ.双向LSTM做图像分类, Ⅴ.深层双向LSTM做图像分类 (hyperparameters)
 TIME_STEPS = 28

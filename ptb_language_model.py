@@ -20,7 +20,7 @@ from support import tf        # TF1: import tensorflow as tf (tensorflow.compat.
 # Copying the page's code into a file of your own? On TF 2.16+ it needs `pip install tf-keras` and
 # os.environ["TF_USE_LEGACY_KERAS"] = "1" before `import tensorflow` (support.tf sets it here).
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = support.PROJECT   # the folder of the scripts and data/ (in a notebook or an editor's window too)
 
 # %% 1、自然语言建模 (the page's parameters)
 DATA_PATH = os.path.join(HERE, "data", "ptb")

@@ -56,18 +56,14 @@ if found is None or found[0].split(".")[:2] != found[1].split(".")[:2]:    # Col
 
 PARAMETERS = '''\
 # The run's flags, as on the command line (each flag: parse_args above, or `python {script} --help`).
-# [] is the page's own run; e.g. ["--max_steps", "100"] stops after 100 training steps.
+# [] is the page's own run; e.g. ["--max_steps", "100"] stops after 100 training steps ("--max_steps 100" too).
 ARGS = []
 '''
 
 RUN = '''\
-# Run the page: the same flags, the same printed lines as `python {script} ...`, then the figure.
-args = parse_args(ARGS)
-metrics = main(args)
-if not args.no_plot and os.path.isfile(args.plot):
-    from IPython.display import SVG, Image, display
-    display(SVG(filename=args.plot) if args.plot.lower().endswith(".svg") else
-            Image(filename=args.plot) if args.plot.lower().endswith((".png", ".jpg", ".jpeg")) else args.plot)
+# Run the page: the same flags, the same printed lines as `python {script} ...`, then the figure. A run that
+# ends early (a bad flag, missing data, the stop button) ends with the script's one line: fix ARGS, run again.
+metrics = support.run_in_notebook(main, parse_args, ARGS)
 '''
 
 

@@ -80,7 +80,12 @@ def say(line):   # a line that must not fail (a closed terminal after SIGHUP)
 
 def run(main, parse_args):
     """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow, main(args);
-    Ctrl-C, SIGTERM, SIGHUP end it wherever they come (under IPython its own handlers are left alone)."""
+    Ctrl-C, SIGTERM, SIGHUP end it wherever they come (under IPython its own handlers are left alone). In a
+    Jupyter kernel (an editor running every cell of the script, this one too) the kernel's own command line
+    is not the script's: the page runs as a notebook's run cell runs it, with ARGS where a cell set it."""
+    from .notebook import kernel_argv, run_in_notebook
+    if kernel_argv():
+        return run_in_notebook(main, parse_args, main.__globals__.get("ARGS", []))
     with terminal_output():
         args = parse_args()
         notebook = "IPython" in sys.modules
@@ -91,19 +96,25 @@ def run(main, parse_args):
         if not notebook:
             for signum in STOPS:
                 signal.signal(signum, on_signal)
-        try:
-            main(args)
-        except (KeyboardInterrupt, Exception) as e:   # outside training's own handler: data, graph building
-            if isinstance(e, BrokenPipeError):
-                raise
-            if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
-                stop("out of memory (%s): lower the batch size or the model's size (see --help)"
-                     % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
-            if not RECEIVED:
-                raise                               # no signal: a real error, shown as it is
-            word, status = how_stopped(sys.exc_info()[1])
-            say("\n%s." % word)
-            sys.exit(status)
+        run_main(main, args)
+
+
+def run_main(main, args):
+    """main(args), and what it returns. Outside training's own handler (data, graph building) an out-of-memory
+    error is one line, and a signal received ends the run as training's handler does."""
+    try:
+        return main(args)
+    except (KeyboardInterrupt, Exception) as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        if not RECEIVED and isinstance(e, (MemoryError, tf.errors.ResourceExhaustedError)):
+            stop("out of memory (%s): lower the batch size or the model's size (see --help)"
+                 % (str(e).strip().splitlines() or [type(e).__name__])[0][:200])
+        if not RECEIVED:
+            raise                               # no signal: a real error, shown as it is
+        word, status = how_stopped(sys.exc_info()[1])
+        say("\n%s." % word)
+        sys.exit(status)
 
 
 @contextlib.contextmanager

@@ -95,3 +95,100 @@ def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path, mo
         assert any("image/png" in o.get("data", {}) for o in cell.outputs)
     assert printed.count(PAGE_LINE[script]) >= 2
     assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def run_cells(sources, path, tmp_path):
+    """Run these cells in order in a new kernel started in path, as a user's (no test settings, ipykernel's
+    own capture of fds 1 and 2); every cell runs whatever the one before it did. Returns the outputs of each."""
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    env_before = dict(os.environ)
+    for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_USE_LEGACY_KERAS", "MPLBACKEND", "PYTEST_CURRENT_TEST"):
+        os.environ.pop(name, None)
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": path}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    return [c.outputs for c in nb.cells]
+
+
+def streams(outputs, name):
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == name)
+
+
+@pytest.mark.kernel
+def test_a_run_that_ends_early_in_a_notebook_ends_with_its_one_line(data, tmp_path):
+    """The PTB notebook in a kernel started in notebooks/: each early end (a bad flag, ARGS that is no list of
+    flags, missing data, the kernel's interrupt during training, a diverged loss) prints the script's line(s)
+    and nothing after it (no SystemExit box, no exit warning, no traceback); the kernel then runs again.
+    ARGS with a number, and ARGS as one string, run the page."""
+    nb = nbformat.read(os.path.join(NOTEBOOKS, "ptb_language_model.ipynb"), as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    run, page = cells[-1], cells[:-2]                     # the run cell; the set-up and the page's cells
+    tiny = ["--model", "test", "--data_path", data["ptb"], "--no_plot"]
+    ckpt = str(tmp_path / "ckpt")
+    cases = [
+        ("bad flag", 'ARGS = ["--max_steps", "-1"]'),
+        ("a number", "ARGS = %r" % (tiny + ["--max_steps", 2])),
+        ("one string", "ARGS = %r" % " ".join(tiny + ["--max_steps", "2"]).replace(data["ptb"], "'%s'" % data["ptb"])),
+        ("not flags", "ARGS = 5"),
+        ("missing data", "from data import reader\nreader.MIRRORS = ['http://127.0.0.1:9/simple-examples.tgz']\n"
+                         "ARGS = %r" % ["--data_path", str(tmp_path / "none"), "--no_plot"]),
+        ("interrupt", "import os, signal\nreal_check = support.check_finite\n"
+                      "def ctrl_c_at_step_2(value, step, name='loss'):\n"
+                      "    real_check(value, step, name)\n"
+                      "    if step == 2:\n"
+                      "        os.kill(os.getpid(), signal.SIGINT)   # what the kernel's stop button sends\n"
+                      "support.check_finite = ctrl_c_at_step_2\n"
+                      "ARGS = %r" % (tiny + ["--save_path", ckpt, "--epochs", "1000"])),
+        ("diverged", "support.check_finite = real_check\nARGS = %r" % (tiny + ["--learning_rate", "1e38"])),
+        ("again", "ARGS = %r" % (tiny + ["--max_steps", "2"])),
+    ]
+    sources = page + [c for _, setting in cases for c in (setting, run)]
+    outputs = run_cells(sources, NOTEBOOKS, tmp_path)[len(page):]
+    found = {name: outputs[2 * k + 1] for k, (name, _) in enumerate(cases)}
+    for name, out in found.items():
+        assert all(o.output_type == "stream" for o in out), (name, out)     # no error box, no display of one
+        assert "SystemExit" not in streams(out, "stderr") + streams(out, "stdout"), name
+        assert "To exit" not in streams(out, "stderr"), name
+    err = streams(found["bad flag"], "stderr")
+    assert err.startswith("usage: ptb_language_model.py ") and err.endswith(
+        "ptb_language_model.py: error: argument --max_steps: must be a positive integer, got -1\n")
+    assert streams(found["bad flag"], "stdout") == ""
+    for name in ("a number", "one string", "again"):
+        assert "TEST perplexity :" in streams(found[name], "stdout") and streams(found[name], "stderr") == "", name
+    assert streams(found["not flags"], "stderr") == ('error: ARGS holds the run\'s flags as on the command line, '
+                                                     'e.g. ARGS = ["--max_steps", "100"] (or one string: ARGS = '
+                                                     '"--max_steps 100"); got 5\n')
+    err = streams(found["missing data"], "stderr")
+    assert err.startswith("error: PTB not found in ") and err.count("\n") == 1
+    out = streams(found["interrupt"], "stdout")
+    assert "\nInterrupted; the checkpoint resumes at the start of this epoch.\n" in out
+    assert "Saved checkpoint %s" % os.path.join(ckpt, "model.ckpt-0") in out
+    err = streams(found["diverged"], "stderr")
+    assert err.startswith("error: the training loss is ") and "lower the learning rate (--learning_rate)" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.kernel
+def test_every_cell_of_each_script_runs_in_a_kernel_as_an_editor_runs_them(data, tmp_path):
+    """VS Code's or PyCharm's "Run All Cells" of a script: each `# %%` cell in order, in one kernel started in
+    the project folder, the last (`if __name__ == '__main__':`) included. The kernel's own command line is not
+    the script's: the page runs with the flags a cell set in ARGS (none: the page's defaults)."""
+    import jupytext
+    sources, marks = [], []
+    for script in generate.SCRIPTS:
+        with open(os.path.join(ROOT, script), encoding="utf-8") as f:
+            cells = [c.source for c in jupytext.reads(f.read(), fmt="py:percent").cells]
+        args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp_path / (script + ".png"))]
+        sources += ["ARGS = %r" % args] + cells
+        marks.append(len(sources) - 1)                       # the `if __name__ == '__main__':` cell
+    outputs = run_cells(sources, ROOT, tmp_path)
+    for out in outputs:
+        assert all(o.output_type != "error" for o in out), out
+        assert streams(out, "stderr") == "", streams(out, "stderr")
+    for script, mark in zip(generate.SCRIPTS, marks):
+        assert PAGE_LINE[script] in streams(outputs[mark], "stdout"), script
+        assert any("image/png" in o.get("data", {}) for o in outputs[mark]), script      # the figure, inline
+        assert (tmp_path / (script + ".png")).exists()

@@ -38,12 +38,13 @@ def test_the_pages_are_what_make_results_writes_from_the_data_file():
 
 
 def test_no_decimal_figure_is_typed_outside_what_make_results_writes():
-    """Outside the generated block a README names versions only (TensorFlow 2.21, Python 3.10-3.14)."""
+    """Outside the generated block a README names versions only (TensorFlow 2.21 and Colab's 2.20, Python
+    3.10-3.14)."""
     mr = make_results()
     for path in PAGES[:2]:
         text = read(path)
         outside = text.split(mr.START)[0] + text.split(mr.END)[1]
-        assert set(re.findall(r"\d+\.\d+", outside)) <= {"2.21", "3.10", "3.12", "3.13", "3.14"}, path
+        assert set(re.findall(r"\d+\.\d+", outside)) <= {"2.20", "2.21", "3.10", "3.12", "3.13", "3.14"}, path
         block = text.split(mr.START)[1].split(mr.END)[0]
         for name, entry in committed().items():           # each row's printed figures, as printed
             if mr.ROW[name]["readme"]:
