@@ -8,7 +8,7 @@ import os
 import nbformat
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, SCRIPTS
 from mnist_files import learnable_idx
 from test_reader import write_ptb
 
@@ -24,6 +24,10 @@ def test_each_notebook_is_what_the_generator_makes_of_its_script(script):
         committed = f.read()
     assert committed == generate.text(script), "run: python notebooks/generate.py (and commit the notebooks)"
     assert generate.text(script) == generate.text(script)       # no random ids, no dates: no churn
+
+
+def test_the_generator_makes_a_notebook_of_every_script():
+    assert generate.SCRIPTS == SCRIPTS
 
 
 def test_a_name_that_is_no_script_is_one_line(capsys):

@@ -45,6 +45,11 @@ def test_the_two_readmes_name_the_same_commands_and_figures():
     assert "pip install -i " in chinese            # a PyPI mirror, the first thing a learner in China looks for
 
 
+def test_the_scripts_are_the_top_levels_only_python_files():
+    """The user's card: five scripts at the top (helpers.SCRIPTS, the tests' one list of them)."""
+    assert sorted(n for n in os.listdir(ROOT) if n.endswith(".py")) == sorted(SCRIPTS)
+
+
 def test_each_readme_is_short_and_shows_every_page_first():
     """At most 110 lines; the first 40 name every script's command and the notebooks."""
     for name in ["README.md", "README.zh-CN.md"]:
