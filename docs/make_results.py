@@ -126,9 +126,9 @@ def machine_words(m, lang):
 
 
 def versions():
-    code = "import tensorflow, sys; print(sys.version.split()[0], tensorflow.__version__)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    return {"python": out[0], "tensorflow": out[1]}
+    """The Python that runs the commands (this one) and the TensorFlow installed in it."""
+    from importlib import metadata
+    return {"python": platform.python_version(), "tensorflow": metadata.version("tensorflow")}
 
 
 def printed(row, stdout):

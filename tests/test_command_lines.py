@@ -101,6 +101,23 @@ def test_each_command_prints_the_pages_lines_and_writes_its_metrics(runs, name, 
     assert page_line in out
 
 
+def test_the_figures_make_results_reads_are_in_each_commands_output(runs):
+    """docs/make_results.py reads the README's figures from what the scripts print: its patterns find them in
+    these real runs (the regression, the TFLearn sin page, guide Ⅲ, Ⅴ, PTB), as the script prints them."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_results", os.path.join(ROOT, "docs", "make_results.py"))
+    mr = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mr)
+    found, _, _, _ = runs
+    for name, row in [("lstm_regression.py", "lstm_regression"), ("lstm_sin_predict.py", "lstm_sin_predict_dense"),
+                      ("lstm_sin_predict.py", "lstm_sin_predict"), ("lstm_mnist_classify.py", "lstm_mnist_classify"),
+                      ("bilstm_mnist.py", "bilstm_mnist"), ("ptb_language_model.py", "ptb_language_model")]:
+        out = found[name][1]
+        figures = mr.printed(mr.ROW[row], out)
+        assert figures and all(("%s" % value) in out for value in figures.values()), (row, figures)
+        assert mr.shown(mr.ROW[row], {"printed": figures}, 0)
+
+
 def test_the_outputs_named_are_written(runs):
     found, _, tmp, _ = runs
     assert (tmp / "reg.png").read_bytes()[:4] == b"\x89PNG" and "Saved figure to" in found["lstm_regression.py"][1]

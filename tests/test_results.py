@@ -51,15 +51,33 @@ def test_no_decimal_figure_is_typed_outside_what_make_results_writes():
                 assert all(figure in block for figure in entry["printed"].values()), (path, name)
 
 
-def test_a_tiny_run_measures_and_writes_a_row(tmp_path):
-    """The script itself, on one real command with two training steps, into a folder of the test's."""
+PAGE = """import argparse, json
+p = argparse.ArgumentParser()
+p.add_argument("--plot"); p.add_argument("--metrics_json"); p.add_argument("--max_steps")
+args = p.parse_args()
+print("Device: CPU (no GPU visible to TensorFlow)")
+print("cost:  15.9842")
+print("cost:  0.1365")
+print("test mse (next 10 batches, not trained on): 0.0056")
+open(args.plot, "wb").write(b"\\x89PNG stand-in")
+json.dump({"steps": int(args.max_steps), "device": "CPU (no GPU visible to TensorFlow)"}, open(args.metrics_json, "w"))
+"""
+
+
+def test_a_run_measures_and_writes_a_row(tmp_path, monkeypatch):
+    """The script itself, in a folder of the test's, on a row whose command prints what lstm_regression.py
+    prints (the real scripts' lines are read by its patterns in test_command_lines.py, on their real output)."""
     mr = make_results()
-    mr.main(["--only", "lstm_regression", "--extra", "--max_steps 2", "--out", str(tmp_path)])
+    page = tmp_path / "page.py"
+    page.write_text(PAGE)
+    monkeypatch.setitem(mr.ROW, "stand_in", dict(mr.ROW["lstm_regression"], name="stand_in",
+                                                  command="python %s" % page))
+    mr.main(["--only", "stand_in", "--extra", "--max_steps 2", "--out", str(tmp_path)])
     with open(tmp_path / "results.json", encoding="utf-8") as f:
-        entry = json.load(f)["rows"]["lstm_regression"]
-    assert entry["command"] == "python lstm_regression.py --max_steps 2" and entry["steps"] == 2
-    assert re.fullmatch(r"\d+\.\d{4}", entry["printed"]["first cost"])   # as printed: round(cost, 4)
-    assert entry["printed"]["first cost"] == entry["printed"]["last cost"]   # step 0's is the only cost line
-    assert (tmp_path / "lstm_regression.png").read_bytes()[:4] == b"\x89PNG"
+        entry = json.load(f)["rows"]["stand_in"]
+    assert entry["command"] == "python %s --max_steps 2" % page and entry["steps"] == 2
+    assert entry["printed"] == {"first cost": "15.9842", "last cost": "0.1365", "test mse": "0.0056"}
+    assert entry["wall_seconds"] >= 0 and entry["machine"]["cores"] == os.cpu_count() and entry["tensorflow"]
+    assert (tmp_path / "stand_in.png").read_bytes()[:4] == b"\x89PNG"
     table = mr.readme_block({"lstm_regression": entry}, 0)
-    assert entry["printed"]["test mse"] in table and mr.machine_words(entry["machine"], 0) in table
+    assert "`cost:` 15.9842 → 0.1365; test mse 0.0056" in table and mr.machine_words(entry["machine"], 0) in table
