@@ -192,7 +192,7 @@ def parse_args(argv=None):
     positive_int = support.positive_int
     p = support.parser(
         "Bidirectional LSTM MNIST classification (the LSTM guide's Ⅳ and Ⅴ) in TF1 graph "
-        "mode on today's TensorFlow.")
+        "mode on today's TensorFlow.", prog="bilstm_mnist.py")
     p.add_argument("--layers", type=int, choices=[1, 2], default=2,
                    help="2: guide Ⅴ (MultiRNNCell 30 -> 10 each way); 1: guide Ⅳ (10 units each way)")
     p.add_argument("--bw_output", choices=["page", "full"], default="page",

@@ -272,7 +272,7 @@ def parse_args(argv=None):
     positive_int, positive_float = support.positive_int, support.positive_float
     p = support.parser(
         "LSTM MNIST classification, row by row (the LSTM guide's Ⅲ; the notes page's "
-        "classification example) in TF1 graph mode on today's TensorFlow.")
+        "classification example) in TF1 graph mode on today's TensorFlow.", prog="lstm_mnist_classify.py")
     p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
                    help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
                         "(28 -> 128 -> LSTM(128) -> 10)")

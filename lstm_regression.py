@@ -270,7 +270,7 @@ def main(args):
 # %% this script's own (not on the pages)
 def parse_args(argv=None):
     p = support.parser(
-        "Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.")
+        "Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.", prog="lstm_regression.py")
     p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
                    help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
     p.add_argument("--time_steps", type=support.positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")

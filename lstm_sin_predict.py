@@ -333,7 +333,7 @@ def parse_args(argv=None):
     positive_int, positive_float = support.positive_int, support.positive_float
     p = support.parser(
         "LSTM sin prediction (the LSTM guide, part 二; the TFLearn sin predictor) "
-        "in TF1 graph mode on today's TensorFlow.")
+        "in TF1 graph mode on today's TensorFlow.", prog="lstm_sin_predict.py")
     p.add_argument("--variant", choices=list(VARIANTS), default="multilayer",
                    help="single: guide Ⅰ; multilayer: guide Ⅱ; manual: guide Ⅱ'; dense: TFLearn page")
     p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (all pages: 10)")

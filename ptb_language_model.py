@@ -347,8 +347,8 @@ class Totals(object):
         self.train_seconds += seconds
 
 
-def report(args, device, history, curves, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size, rnn_mode,
-           saved):
+def report(args, device, history, curves, test_perplexity, totals, wall, eval_num_steps, eval_lstm, vocab_size,
+           rnn_mode, saved):
     """After the session: the figure and the metrics JSON (saved: this run's last checkpoint, named if a
     write fails)."""
     if not args.no_plot and history:
@@ -371,7 +371,7 @@ def report(args, device, history, curves, test_perplexity, totals, wall, eval_nu
 def parse_args(argv=None):
     p = support.parser(
         "PTB LSTM language model (the TensorFlow book's page; the official configs) in TF1 "
-        "graph mode on today's TensorFlow.")
+        "graph mode on today's TensorFlow.", prog="ptb_language_model.py")
     p.add_argument("--model", choices=list(CONFIGS), default="tutorial",
                    help="tutorial: the page; small/medium/large/test: the official PTB tutorial's configs")
     p.add_argument("--data_path", default=DATA_PATH,
@@ -455,7 +455,8 @@ def memory_needed(args):
 
 def save_figure(path, history, curves, test_perplexity, title, show, saved):
     """The training perplexity as the page prints it (each "After N steps" line and the epoch's "Train
-    perplexity", the running perplexity of its epoch), the validation perplexity at the end of each epoch, and the test perplexity (the star)."""
+    perplexity", the running perplexity of its epoch), the validation perplexity at the end of each epoch,
+    and the test perplexity (the star)."""
     plt = support.pyplot(show)
     fig = plt.figure(figsize=(7, 4.5))
     epochs = [h[0] for h in history]

@@ -40,4 +40,5 @@ from .progress import Progress  # noqa: E402
 from .notebook import run_in_notebook  # noqa: E402
 from .running import Diverged, check_finite, run, stop, terminal_output, training_guard  # noqa: E402
 from .tensorboard_events import close_writer, scalar, summary_writer  # noqa: E402
-from .tf1 import Device, load_tensorflow, rnn, rnn_mode, session_config, start_run, start_up_log_hidden, tf  # noqa: E402
+from .tf1 import (Device, load_tensorflow, rnn, rnn_mode, session_config, start_run,  # noqa: E402
+                  start_up_log_hidden, tf)

@@ -59,9 +59,10 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super(HelpFormatter, self)._get_help_string(action)
 
 
-def parser(description):
-    """An argument parser whose --help shows every flag's default, once."""
-    return argparse.ArgumentParser(description=description, formatter_class=HelpFormatter,
+def parser(description, prog=None):
+    """An argument parser whose --help shows every flag's default, once. prog: the script's name, which its
+    usage and error lines give (in a notebook or an editor's window too, where sys.argv is the kernel's)."""
+    return argparse.ArgumentParser(prog=prog, description=description, formatter_class=HelpFormatter,
                                    epilog="A value in brackets such as (guide: 50) is the flag's default: "
                                           "that page's value.")
 

@@ -31,11 +31,6 @@ def flags_of(value):
 def run_in_notebook(main, parse_args, flags):
     """parse_args(flags), then main(args) as the command line runs them; the figure shown under the cell.
     Returns main's value (the metrics), or None where the run ended early (its one line already said why)."""
-    script = os.path.basename(main.__globals__.get("__file__") or main.__module__ + ".py")
-    if script == "__main__.py":
-        script = "the script"
-    argv = sys.argv
-    sys.argv = [script] + (argv[1:] if not kernel_argv() else [])   # usage and error lines name the script
     try:
         args = parse_args(flags_of(flags))
         load_tensorflow()
@@ -45,8 +40,6 @@ def run_in_notebook(main, parse_args, flags):
     except KeyboardInterrupt:        # the kernel's interrupt outside training (which saves and says so itself)
         say("\nInterrupted.")
         return None
-    finally:
-        sys.argv = argv
     show_figure(args)
     return metrics
 

@@ -101,57 +101,87 @@ def test_each_notebook_runs_top_to_bottom_in_a_kernel(script, data, tmp_path, mo
     assert (tmp_path / "figure.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def run_cells(sources, path, tmp_path):
-    """Run these cells in order in a new kernel started in path, as a user's (no test settings, ipykernel's
-    own capture of fds 1 and 2); every cell runs whatever the one before it did. Returns the outputs of each."""
-    from nbclient import NotebookClient
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    env_before = dict(os.environ)
-    for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_USE_LEGACY_KERAS", "MPLBACKEND", "PYTEST_CURRENT_TEST"):
-        os.environ.pop(name, None)
-    try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": path}}).execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
-    return [c.outputs for c in nb.cells]
-
-
 def streams(outputs, name):
     return "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.name == name)
 
 
-@pytest.mark.kernel
-def test_a_run_that_ends_early_in_a_notebook_ends_with_its_one_line(data, tmp_path):
-    """The PTB notebook in a kernel started in notebooks/: each early end (a bad flag, ARGS that is no list of
-    flags, missing data, the kernel's interrupt during training, a diverged loss) prints the script's line(s)
-    and nothing after it (no SystemExit box, no exit warning, no traceback); the kernel then runs again.
-    ARGS with a number, and ARGS as one string, run the page."""
-    nb = nbformat.read(os.path.join(NOTEBOOKS, "ptb_language_model.ipynb"), as_version=4)
-    cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    run, page = cells[-1], cells[:-2]                     # the run cell; the set-up and the page's cells
+@pytest.fixture(scope="module")
+def editor_kernel(data, tmp_path_factory):
+    """One kernel started in the project folder, as VS Code's or PyCharm's interactive window starts it (no
+    test settings, ipykernel's own capture of fds 1 and 2). In it, each script's `# %%` cells in order, the
+    last (`if __name__ == '__main__':`) included, after a cell that sets ARGS (tiny runs); then, with the
+    PTB page's main and parse_args in the kernel, the notebooks' run cell after each early end a learner meets.
+    Returns (the outputs of each script's last cell, {case: the run cell's outputs}, the folder)."""
+    import jupytext
+    from nbclient import NotebookClient
+    tmp = tmp_path_factory.mktemp("editor")
+    sources, marks = [], []
+    for script in generate.SCRIPTS:
+        with open(os.path.join(ROOT, script), encoding="utf-8") as f:
+            cells = [c.source for c in jupytext.reads(f.read(), fmt="py:percent").cells]
+        args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp / (script + ".png"))]
+        sources += ["ARGS = %r" % args] + cells
+        marks.append(len(sources) - 1)
+    assert generate.SCRIPTS[-1] == "ptb_language_model.py"      # the endings below run PTB's page
+    run = generate.RUN                                           # the notebooks' run cell
     tiny = ["--model", "test", "--data_path", data["ptb"], "--no_plot"]
-    ckpt = str(tmp_path / "ckpt")
     cases = [
         ("bad flag", 'ARGS = ["--max_steps", "-1"]'),
         ("a number", "ARGS = %r" % (tiny + ["--max_steps", 2])),
-        ("one string", "ARGS = %r" % " ".join(tiny + ["--max_steps", "2"]).replace(data["ptb"], "'%s'" % data["ptb"])),
+        ("one string", "ARGS = %r" % " ".join(tiny + ["--max_steps", "2"]).replace(data["ptb"], repr(data["ptb"]))),
         ("not flags", "ARGS = 5"),
         ("missing data", "from data import reader\nreader.MIRRORS = ['http://127.0.0.1:9/simple-examples.tgz']\n"
-                         "ARGS = %r" % ["--data_path", str(tmp_path / "none"), "--no_plot"]),
+                         "ARGS = %r" % (["--data_path", str(tmp / "none"), "--no_plot"],)),
         ("interrupt", "import os, signal\nreal_check = support.check_finite\n"
                       "def ctrl_c_at_step_2(value, step, name='loss'):\n"
                       "    real_check(value, step, name)\n"
                       "    if step == 2:\n"
                       "        os.kill(os.getpid(), signal.SIGINT)   # what the kernel's stop button sends\n"
                       "support.check_finite = ctrl_c_at_step_2\n"
-                      "ARGS = %r" % (tiny + ["--save_path", ckpt, "--epochs", "1000"])),
+                      "ARGS = %r" % (tiny + ["--save_path", str(tmp / "ckpt"), "--epochs", "1000"])),
         ("diverged", "support.check_finite = real_check\nARGS = %r" % (tiny + ["--learning_rate", "1e38"])),
         ("again", "ARGS = %r" % (tiny + ["--max_steps", "2"])),
     ]
-    sources = page + [c for _, setting in cases for c in (setting, run)]
-    outputs = run_cells(sources, NOTEBOOKS, tmp_path)[len(page):]
-    found = {name: outputs[2 * k + 1] for k, (name, _) in enumerate(cases)}
+    endings = len(sources)
+    sources += [c for _, setting in cases for c in (setting, run)]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    env = dict(os.environ)
+    for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_USE_LEGACY_KERAS", "MPLBACKEND", "PYTEST_CURRENT_TEST"):
+        os.environ.pop(name, None)
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": ROOT}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(env)
+    outputs = [c.outputs for c in nb.cells]
+    pages = {script: outputs[mark] for script, mark in zip(generate.SCRIPTS, marks)}
+    ends = {name: outputs[endings + 2 * k + 1] for k, (name, _) in enumerate(cases)}
+    return outputs, pages, ends, tmp
+
+
+@pytest.mark.kernel
+@pytest.mark.xdist_group("editor_kernel")
+def test_every_cell_of_each_script_runs_in_a_kernel_as_an_editor_runs_them(editor_kernel):
+    """Run All of a script in an editor: the page runs with the flags a cell set in ARGS (none: the page's),
+    not the kernel's own command line, and no cell shows an error or writes to stderr."""
+    outputs, pages, _, tmp = editor_kernel
+    for out in outputs[:outputs.index(pages["ptb_language_model.py"]) + 1]:
+        assert all(o.output_type != "error" for o in out), out
+        assert streams(out, "stderr") == "", streams(out, "stderr")
+    for script, out in pages.items():
+        assert PAGE_LINE[script] in streams(out, "stdout"), script
+        assert any("image/png" in o.get("data", {}) for o in out), script      # the figure, inline
+        assert (tmp / (script + ".png")).exists()
+
+
+@pytest.mark.kernel
+@pytest.mark.xdist_group("editor_kernel")
+def test_a_run_that_ends_early_in_a_kernel_ends_with_its_one_line(editor_kernel):
+    """The notebooks' run cell after each early end (a bad flag, ARGS that is no list of flags, missing data,
+    the kernel's interrupt during training, a diverged loss): the script's line(s) and nothing after it (no
+    SystemExit box, no exit warning, no traceback); the kernel then runs again. ARGS with a number, and ARGS
+    as one string, run the page."""
+    _, _, found, tmp = editor_kernel
     for name, out in found.items():
         assert all(o.output_type == "stream" for o in out), (name, out)     # no error box, no display of one
         assert "SystemExit" not in streams(out, "stderr") + streams(out, "stdout"), name
@@ -169,30 +199,7 @@ def test_a_run_that_ends_early_in_a_notebook_ends_with_its_one_line(data, tmp_pa
     assert err.startswith("error: PTB not found in ") and err.count("\n") == 1
     out = streams(found["interrupt"], "stdout")
     assert "\nInterrupted; the checkpoint resumes at the start of this epoch.\n" in out
-    assert "Saved checkpoint %s" % os.path.join(ckpt, "model.ckpt-0") in out
+    assert "Saved checkpoint %s" % os.path.join(str(tmp / "ckpt"), "model.ckpt-0") in out
     err = streams(found["diverged"], "stderr")
     assert err.startswith("error: the training loss is ") and "lower the learning rate (--learning_rate)" in err
     assert err.count("\n") == 1
-
-
-@pytest.mark.kernel
-def test_every_cell_of_each_script_runs_in_a_kernel_as_an_editor_runs_them(data, tmp_path):
-    """VS Code's or PyCharm's "Run All Cells" of a script: each `# %%` cell in order, in one kernel started in
-    the project folder, the last (`if __name__ == '__main__':`) included. The kernel's own command line is not
-    the script's: the page runs with the flags a cell set in ARGS (none: the page's defaults)."""
-    import jupytext
-    sources, marks = [], []
-    for script in generate.SCRIPTS:
-        with open(os.path.join(ROOT, script), encoding="utf-8") as f:
-            cells = [c.source for c in jupytext.reads(f.read(), fmt="py:percent").cells]
-        args = [a.format(**data) for a in TINY[script]] + ["--plot", str(tmp_path / (script + ".png"))]
-        sources += ["ARGS = %r" % args] + cells
-        marks.append(len(sources) - 1)                       # the `if __name__ == '__main__':` cell
-    outputs = run_cells(sources, ROOT, tmp_path)
-    for out in outputs:
-        assert all(o.output_type != "error" for o in out), out
-        assert streams(out, "stderr") == "", streams(out, "stderr")
-    for script, mark in zip(generate.SCRIPTS, marks):
-        assert PAGE_LINE[script] in streams(outputs[mark], "stdout"), script
-        assert any("image/png" in o.get("data", {}) for o in outputs[mark]), script      # the figure, inline
-        assert (tmp_path / (script + ".png")).exists()
