@@ -189,31 +189,11 @@ def main(args):
 
 # %% this script's own (not on the page)
 def parse_args(argv=None):
-    positive_int = support.positive_int
     p = support.parser(
         "Bidirectional LSTM MNIST classification (the LSTM guide's Ⅳ and Ⅴ) in TF1 graph "
         "mode on today's TensorFlow.", prog="bilstm_mnist.py")
-    p.add_argument("--layers", type=int, choices=[1, 2], default=2,
-                   help="2: guide Ⅴ (MultiRNNCell 30 -> 10 each way); 1: guide Ⅳ (10 units each way)")
-    p.add_argument("--bw_output", choices=["page", "full"], default="page",
-                   help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
-                        "has read only the last row; full: use outputs_bw[:, 0], where it has read "
-                        "every row")
+    add_page_flags(p)
     support.add_rnn_mode(p, "block on a CPU, where it is faster; basic on a GPU")
-    p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
-                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
-                        "as TF1's read_data_sets")
-    p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH (guide: 50)")
-    p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
-                   help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
-    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE,
-                   help="Adam's learning rate (guide: 0.001)")
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
-                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
-                        "downloaded here if absent")
-    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
-    p.add_argument("--max_steps", type=positive_int,
-                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy, the graph, the reader)",
                           logdir_help="write TensorBoard events (graph, loss, accuracy) here",
                           plot_default=None, checkpoints=True,
@@ -224,6 +204,30 @@ def parse_args(argv=None):
                                  % (args.layers, "" if args.bw_output == "page" else "_bw_full"))
     support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--batch_size"]))
     return args
+
+
+def add_page_flags(p):
+    """The flags that set the page's values (keras3/bilstm_mnist.py takes the same: one source for them)."""
+    p.add_argument("--layers", type=int, choices=[1, 2], default=2,
+                   help="2: guide Ⅴ (MultiRNNCell 30 -> 10 each way); 1: guide Ⅳ (10 units each way)")
+    p.add_argument("--bw_output", choices=["page", "full"], default="page",
+                   help="page: logits = outputs_fw[:, -1] + outputs_bw[:, -1], where the backward pass "
+                        "has read only the last row; full: use outputs_bw[:, 0], where it has read "
+                        "every row")
+    p.add_argument("--pixels", choices=["raw", "unit"], default="raw",
+                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
+                        "as TF1's read_data_sets")
+    p.add_argument("--epochs", type=support.positive_int, default=EPOCH, help="EPOCH (guide: 50)")
+    p.add_argument("--hidden_units1", type=support.positive_int, default=HIDDEN_UNITS1,
+                   help="HIDDEN_UNITS1, first layer each way, --layers 2 only (guide: 30)")
+    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE,
+                   help="Adam's learning rate (guide: 0.001)")
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+    p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE, help="BATCH_SIZE (guide: 128)")
+    p.add_argument("--max_steps", type=support.positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
 
 
 def memory_needed(args):

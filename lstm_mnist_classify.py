@@ -269,34 +269,14 @@ def main(args):
 
 # %% this script's own (not on the pages)
 def parse_args(argv=None):
-    positive_int, positive_float = support.positive_int, support.positive_float
+    positive_int = support.positive_int
     p = support.parser(
         "LSTM MNIST classification, row by row (the LSTM guide's Ⅲ; the notes page's "
         "classification example) in TF1 graph mode on today's TensorFlow.", prog="lstm_mnist_classify.py")
-    p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
-                   help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
-                        "(28 -> 128 -> LSTM(128) -> 10)")
+    add_page_flags(p)
     support.add_rnn_mode(p, "the faster on a CPU, block for stacked, basic for projected; basic on a GPU")
-    p.add_argument("--pixels", choices=["raw", "unit"],
-                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
-                        "as TF1's read_data_sets (default: raw for stacked, unit for projected, as each page)")
-    p.add_argument("--epochs", type=positive_int, default=EPOCH, help="EPOCH, stacked only (guide: 50)")
-    p.add_argument("--hidden_units1", type=positive_int, default=HIDDEN_UNITS1,
-                   help="HIDDEN_UNITS1, stacked: first LSTM layer (guide: 30)")
     p.add_argument("--hidden_units", type=positive_int, default=HIDDEN_UNITS,
                    help="HIDDEN_UNITS, stacked: second LSTM layer = the 10 logits (guide: 10)")
-    p.add_argument("--learning_rate", type=positive_float, default=LEARNING_RATE,
-                   help="Adam's learning rate (both pages: 0.001)")
-    p.add_argument("--training_iters", type=positive_int, default=training_iters,
-                   help="projected only: training examples seen, the page's unit (page: 100000)")
-    p.add_argument("--n_hidden_units", type=positive_int, default=n_hidden_units,
-                   help="projected only: input layer and LSTM size (page: 128)")
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
-                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
-                        "downloaded here if absent")
-    p.add_argument("--batch_size", type=positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
-    p.add_argument("--max_steps", type=positive_int,
-                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy, the graph, the reader)",
                           logdir_help="write TensorBoard events (graph, loss, accuracy) here",
                           plot_default=os.path.join("outputs", "lstm_mnist_classify.png"),
@@ -310,6 +290,31 @@ def parse_args(argv=None):
     support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--n_hidden_units",
                                                                   "--batch_size"]))
     return args
+
+
+def add_page_flags(p):
+    """The flags that set the page's values (keras3/lstm_mnist_classify.py takes the same: one source for them)."""
+    p.add_argument("--variant", choices=["stacked", "projected"], default="stacked",
+                   help="stacked: guide Ⅲ (30 -> 10, last output = logits); projected: the notes page "
+                        "(28 -> 128 -> LSTM(128) -> 10)")
+    p.add_argument("--pixels", choices=["raw", "unit"],
+                   help="raw: the pixel values 0-255 as the guide's CSV gives them; unit: scaled to [0, 1] "
+                        "as TF1's read_data_sets (default: raw for stacked, unit for projected, as each page)")
+    p.add_argument("--epochs", type=support.positive_int, default=EPOCH, help="EPOCH, stacked only (guide: 50)")
+    p.add_argument("--hidden_units1", type=support.positive_int, default=HIDDEN_UNITS1,
+                   help="HIDDEN_UNITS1, stacked: first LSTM layer (guide: 30)")
+    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE,
+                   help="Adam's learning rate (both pages: 0.001)")
+    p.add_argument("--training_iters", type=support.positive_int, default=training_iters,
+                   help="projected only: training examples seen, the page's unit (page: 100000)")
+    p.add_argument("--n_hidden_units", type=support.positive_int, default=n_hidden_units,
+                   help="projected only: input layer and LSTM size (page: 128)")
+    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"),
+                   help="MNIST: the four IDX files (.gz or not), mnist.npz or Kaggle's train.csv; "
+                        "downloaded here if absent")
+    p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE, help="BATCH_SIZE (pages: 128)")
+    p.add_argument("--max_steps", type=support.positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
 
 
 def fused_RNN(X, weights, biases):

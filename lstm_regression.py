@@ -271,16 +271,7 @@ def main(args):
 def parse_args(argv=None):
     p = support.parser(
         "Morvan's LSTM regression (sin -> cos) in TF1 graph mode on today's TensorFlow.", prog="lstm_regression.py")
-    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
-                   help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
-    p.add_argument("--time_steps", type=support.positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")
-    p.add_argument("--batch_size", type=support.positive_int, help="BATCH_SIZE (page: 50; rnn page: 1)")
-    p.add_argument("--cell_size", type=support.positive_int, help="CELL_SIZE (page: 10; rnn page: 32)")
-    p.add_argument("--lr", type=support.positive_float,
-                   help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
-    p.add_argument("--steps", type=support.positive_int, help="training steps (page: 200; rnn page: 60)")
-    p.add_argument("--max_steps", type=support.positive_int,
-                   help="stop after this many training steps in total (default: no limit)")
+    add_page_flags(p)
     support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
                           logdir_help="write TensorBoard events (graph and the `cost` scalar) here",
                           plot_default=os.path.join("outputs", "lstm_regression.png"),
@@ -292,6 +283,20 @@ def parse_args(argv=None):
     support.check_run_args(p, args, memory=(memory_needed,
                                             ["--cell_size", "--batch_size", "--time_steps"]))
     return args
+
+
+def add_page_flags(p):
+    """The flags that set the page's values (keras3/lstm_regression.py takes the same: one source for them)."""
+    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
+                   help="lstm: Morvan's BasicLSTMCell page; rnn: the notes page's BasicRNNCell")
+    p.add_argument("--time_steps", type=support.positive_int, help="TIME_STEPS (page: 20; rnn page: 10)")
+    p.add_argument("--batch_size", type=support.positive_int, help="BATCH_SIZE (page: 50; rnn page: 1)")
+    p.add_argument("--cell_size", type=support.positive_int, help="CELL_SIZE (page: 10; rnn page: 32)")
+    p.add_argument("--lr", type=support.positive_float,
+                   help="LR, Adam's learning rate (page: 0.006; rnn page: 0.02)")
+    p.add_argument("--steps", type=support.positive_int, help="training steps (page: 200; rnn page: 60)")
+    p.add_argument("--max_steps", type=support.positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
 
 
 def memory_needed(args):

@@ -330,32 +330,13 @@ def main(args):
 
 # %% this script's own (not on the pages)
 def parse_args(argv=None):
-    positive_int, positive_float = support.positive_int, support.positive_float
     p = support.parser(
         "LSTM sin prediction (the LSTM guide, part 二; the TFLearn sin predictor) "
         "in TF1 graph mode on today's TensorFlow.", prog="lstm_sin_predict.py")
-    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer",
-                   help="single: guide Ⅰ; multilayer: guide Ⅱ; manual: guide Ⅱ'; dense: TFLearn page")
-    p.add_argument("--time_steps", type=positive_int, help="TIME_STEPS (all pages: 10)")
-    p.add_argument("--batch_size", type=positive_int, help="BATCH_SIZE (guide: 128; dense: 32)")
-    p.add_argument("--hidden_units1", type=positive_int,
-                   help="HIDDEN_UNITS1, first layer (guide Ⅱ: 30; unused by single and dense)")
-    p.add_argument("--hidden_units", type=positive_int,
-                   help="HIDDEN_UNITS, last LSTM layer (guide: 1; dense: HIDDEN_SIZE 30, every layer)")
-    p.add_argument("--num_layers", type=positive_int, help="NUM_LAYERS, dense only (page: 2)")
-    p.add_argument("--learning_rate", type=positive_float,
-                   help="LEARNING_RATE (guide: Adam 0.001; dense: Adagrad 0.1)")
-    p.add_argument("--epochs", type=positive_int, help="EPOCH (guide Ⅰ: 150; Ⅱ: 50; not dense)")
-    p.add_argument("--steps", type=positive_int, help="TRAINING_STEPS, dense only (page: 3000)")
-    p.add_argument("--train_examples", type=positive_int,
-                   help="TRAIN_EXAMPLES, points on the training curve (guide: 11000; dense: 10000)")
-    p.add_argument("--test_examples", type=positive_int,
-                   help="TEST_EXAMPLES, points on the test curve (guide: 1100; dense: 1000)")
+    add_page_flags(p)
     p.add_argument("--dense_input", choices=["window", "sequence"], default="window",
                    help="dense only. window: as the TFLearn page, each window is ONE time step of "
                         "TIME_STEPS features; sequence: TIME_STEPS time steps of one value")
-    p.add_argument("--max_steps", type=positive_int,
-                   help="stop after this many training steps in total (default: no limit)")
     support.add_run_flags(p, seed_help="random seed (Python, numpy and the graph)",
                           logdir_help="write TensorBoard events (graph, training loss, test loss) here",
                           plot_default=None,
@@ -374,6 +355,29 @@ def parse_args(argv=None):
     support.check_run_args(p, args, memory=(memory_needed, ["--hidden_units1", "--hidden_units",
                                                                   "--num_layers", "--batch_size", "--time_steps"]))
     return args
+
+
+def add_page_flags(p):
+    """The flags that set the page's values (keras3/lstm_sin_predict.py takes the same: one source for them)."""
+    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer",
+                   help="single: guide Ⅰ; multilayer: guide Ⅱ; manual: guide Ⅱ'; dense: TFLearn page")
+    p.add_argument("--time_steps", type=support.positive_int, help="TIME_STEPS (all pages: 10)")
+    p.add_argument("--batch_size", type=support.positive_int, help="BATCH_SIZE (guide: 128; dense: 32)")
+    p.add_argument("--hidden_units1", type=support.positive_int,
+                   help="HIDDEN_UNITS1, first layer (guide Ⅱ: 30; unused by single and dense)")
+    p.add_argument("--hidden_units", type=support.positive_int,
+                   help="HIDDEN_UNITS, last LSTM layer (guide: 1; dense: HIDDEN_SIZE 30, every layer)")
+    p.add_argument("--num_layers", type=support.positive_int, help="NUM_LAYERS, dense only (page: 2)")
+    p.add_argument("--learning_rate", type=support.positive_float,
+                   help="LEARNING_RATE (guide: Adam 0.001; dense: Adagrad 0.1)")
+    p.add_argument("--epochs", type=support.positive_int, help="EPOCH (guide Ⅰ: 150; Ⅱ: 50; not dense)")
+    p.add_argument("--steps", type=support.positive_int, help="TRAINING_STEPS, dense only (page: 3000)")
+    p.add_argument("--train_examples", type=support.positive_int,
+                   help="TRAIN_EXAMPLES, points on the training curve (guide: 11000; dense: 10000)")
+    p.add_argument("--test_examples", type=support.positive_int,
+                   help="TEST_EXAMPLES, points on the test curve (guide: 1100; dense: 1000)")
+    p.add_argument("--max_steps", type=support.positive_int,
+                   help="stop after this many training steps in total (default: no limit)")
 
 
 def memory_needed(args):

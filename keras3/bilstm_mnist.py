@@ -21,7 +21,9 @@ import numpy as np         # noqa: E402  (after support: it says what to install
 import command_line        # noqa: E402  (keras3/: their flags and start)
 import tf1_weights         # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 
-TIME_STEPS, BATCH_SIZE, HIDDEN_UNITS1, HIDDEN_UNITS, LEARNING_RATE, EPOCH = 28, 128, 30, 10, 0.001, 50
+# the pages' values and flags, from ../bilstm_mnist.py (importing it loads no TensorFlow)
+import bilstm_mnist as page  # noqa: E402
+from bilstm_mnist import HIDDEN_UNITS, TIME_STEPS  # noqa: E402
 
 
 def build_model(args, keras):
@@ -84,15 +86,7 @@ def main(args, keras):
 
 def parse_args(argv=None):
     p = support.parser("Bidirectional LSTM MNIST classification (guide Ⅳ and Ⅴ) in Keras 3.")
-    p.add_argument("--layers", type=int, choices=[1, 2], default=2)
-    p.add_argument("--bw_output", choices=["page", "full"], default="page")
-    p.add_argument("--pixels", choices=["raw", "unit"], default="raw")
-    p.add_argument("--epochs", type=support.positive_int, default=EPOCH)
-    p.add_argument("--hidden_units1", type=support.positive_int, default=HIDDEN_UNITS1)
-    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE)
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"))
-    p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE)
-    p.add_argument("--max_steps", type=support.positive_int, help="(default: no limit)")
+    page.add_page_flags(p)              # the TF1 script's flags of the page's values, their help included
     command_line.add_keras_flags(p, from_tf1="bilstm_mnist.py")
     return command_line.parse_keras(p, argv)
 

@@ -19,8 +19,9 @@ import numpy as np         # noqa: E402  (after support: it says what to install
 import command_line        # noqa: E402  (keras3/: their flags and start)
 import tf1_weights         # noqa: E402  (keras3/: TF1 variables -> Keras weights)
 
-TIME_STEPS, BATCH_SIZE, HIDDEN_UNITS1, HIDDEN_UNITS, LEARNING_RATE, EPOCH = 28, 128, 30, 10, 0.001, 50
-training_iters, n_hidden_units, n_classes = 100000, 128, 10
+# the pages' values and flags, from ../lstm_mnist_classify.py (importing it loads no TensorFlow)
+import lstm_mnist_classify as page  # noqa: E402
+from lstm_mnist_classify import HIDDEN_UNITS, TIME_STEPS, n_classes  # noqa: E402
 
 
 def build_model(args, keras, batch=None):
@@ -105,16 +106,7 @@ def checked_checkpoint(args):
 
 def parse_args(argv=None):
     p = support.parser("LSTM MNIST classification, row by row (guide Ⅲ; the notes page) in Keras 3.")
-    p.add_argument("--variant", choices=["stacked", "projected"], default="stacked")
-    p.add_argument("--pixels", choices=["raw", "unit"], help="default: raw for stacked, unit for projected")
-    p.add_argument("--epochs", type=support.positive_int, default=EPOCH)
-    p.add_argument("--hidden_units1", type=support.positive_int, default=HIDDEN_UNITS1)
-    p.add_argument("--learning_rate", type=support.positive_float, default=LEARNING_RATE)
-    p.add_argument("--training_iters", type=support.positive_int, default=training_iters)
-    p.add_argument("--n_hidden_units", type=support.positive_int, default=n_hidden_units)
-    p.add_argument("--data_dir", default=os.path.join(HERE, "data", "mnist"))
-    p.add_argument("--batch_size", type=support.positive_int, default=BATCH_SIZE)
-    p.add_argument("--max_steps", type=support.positive_int, help="(default: no limit)")
+    page.add_page_flags(p)              # the TF1 script's flags of the page's values, their help included
     command_line.add_keras_flags(p, from_tf1="lstm_mnist_classify.py")
     args = command_line.parse_keras(p, argv)
     args.pixels = args.pixels or ("raw" if args.variant == "stacked" else "unit")

@@ -15,7 +15,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
 import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
-# the pages' values, from ../lstm_regression.py (importing it loads no TensorFlow)
+# the pages' values and flags, from ../lstm_regression.py (importing it loads no TensorFlow)
+import lstm_regression as page  # noqa: E402
 from lstm_regression import INPUT_SIZE, OUTPUT_SIZE, PAGE_DEFAULTS, TEST_BATCHES  # noqa: E402
 
 
@@ -91,14 +92,7 @@ def main(args, keras):
 
 def parse_args(argv=None):
     p = support.parser("Morvan's LSTM regression (sin -> cos) in Keras 3.")
-    p.add_argument("--cell", choices=sorted(PAGE_DEFAULTS), default="lstm",
-                   help="lstm: Morvan's page; rnn: the notes page's BasicRNNCell")
-    for flag, text in [("time_steps", "TIME_STEPS"), ("batch_size", "BATCH_SIZE"), ("cell_size", "CELL_SIZE"),
-                       ("steps", "training steps")]:
-        p.add_argument("--" + flag, type=support.positive_int, help="%s (default: the page's)" % text)
-    p.add_argument("--lr", type=support.positive_float, help="LR, Adam's learning rate (default: the page's)")
-    p.add_argument("--max_steps", type=support.positive_int, help="stop after this many training steps "
-                                                                    "(default: the page's --steps)")
+    page.add_page_flags(p)              # the TF1 script's flags of the page's values, their help included
     command_line.add_keras_flags(p)
     return command_line.parse_keras(p, argv, lambda args: PAGE_DEFAULTS[args.cell])
 

@@ -16,6 +16,7 @@ import support   # noqa: E402  (flags, errors, metrics; no TensorFlow)
 import numpy as np  # noqa: E402  (after support: it says what to install)
 import command_line  # noqa: E402  (keras3/: their flags and start)
 # the pages' values and TFLearn's batch order, from ../lstm_sin_predict.py (importing it loads no TensorFlow)
+import lstm_sin_predict as page  # noqa: E402
 from lstm_sin_predict import COMMON, SAMPLE_GAP, VARIANTS, tflearn_batches  # noqa: E402
 
 
@@ -101,11 +102,7 @@ def main(args, keras):
 
 def parse_args(argv=None):
     p = support.parser("LSTM sin prediction (the guide's part 二; the TFLearn page) in Keras 3.")
-    p.add_argument("--variant", choices=list(VARIANTS), default="multilayer")
-    for flag in ["time_steps", "batch_size", "hidden_units1", "hidden_units", "num_layers", "epochs", "steps",
-                 "train_examples", "test_examples", "max_steps"]:
-        p.add_argument("--" + flag, type=support.positive_int, help="default: the page's")
-    p.add_argument("--learning_rate", type=support.positive_float, help="default: the page's")
+    page.add_page_flags(p)              # the TF1 script's flags of the page's values, their help included
     command_line.add_keras_flags(p)
     return command_line.parse_keras(p, argv, lambda args: dict(COMMON, **VARIANTS[args.variant]))
 

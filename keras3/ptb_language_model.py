@@ -93,7 +93,8 @@ def main(args, keras):
     c = dict(CONFIGS[args.model])
     c.update({k: v for k, v in [("hidden_size", args.hidden_size), ("num_layers", args.num_layers),
                                 ("batch_size", args.batch_size), ("num_steps", args.num_steps),
-                                ("keep_prob", args.keep_prob), ("max_max_epoch", args.epochs)] if v is not None})
+                                ("keep_prob", args.keep_prob), ("learning_rate", args.learning_rate),
+                                ("max_max_epoch", args.epochs)] if v is not None})
     if args.model == "tutorial":
         c["max_epoch"] = c["max_max_epoch"]
     try:
@@ -146,11 +147,7 @@ def main(args, keras):
 
 def parse_args(argv=None):
     p = support.parser("PTB LSTM language model (the TensorFlow book's page; official configs) in Keras 3.")
-    p.add_argument("--model", choices=list(CONFIGS), default="tutorial")
-    p.add_argument("--data_path", default=page.DATA_PATH)
-    for flag in ["epochs", "hidden_size", "num_layers", "batch_size", "num_steps", "eval_num_steps", "max_steps"]:
-        p.add_argument("--" + flag, type=support.positive_int)
-    p.add_argument("--keep_prob", type=support.keep_prob_value)
+    page.add_page_flags(p)              # the TF1 script's flags of the page's values, their help included
     command_line.add_keras_flags(p, from_tf1="ptb_language_model.py")
     return command_line.parse_keras(p, argv)
 
