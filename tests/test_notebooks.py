@@ -139,6 +139,8 @@ def editor_kernel(data, tmp_path_factory):
                       "        os.kill(os.getpid(), signal.SIGINT)   # what the kernel's stop button sends\n"
                       "support.check_finite = ctrl_c_at_step_2\n"
                       "ARGS = %r" % (tiny + ["--save_path", str(tmp / "ckpt"), "--epochs", "1000"])),
+        ("a bug", "support.check_finite = lambda *args: 1 / 0   # a bug of ours, in training\n"
+                  "ARGS = %r" % (tiny + ["--max_steps", "2"])),
         ("diverged", "support.check_finite = real_check\nARGS = %r" % (tiny + ["--learning_rate", "1e38"])),
         ("again", "ARGS = %r" % (tiny + ["--max_steps", "2"])),
     ]
@@ -149,7 +151,8 @@ def editor_kernel(data, tmp_path_factory):
     for name in ("TF_CPP_MIN_LOG_LEVEL", "TF_USE_LEGACY_KERAS", "MPLBACKEND", "PYTEST_CURRENT_TEST"):
         os.environ.pop(name, None)
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": ROOT}}).execute()
+        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,   # a bug's traceback: a case
+                       resources={"metadata": {"path": ROOT}}).execute()
     finally:
         os.environ.clear()
         os.environ.update(env)
@@ -180,8 +183,10 @@ def test_a_run_that_ends_early_in_a_kernel_ends_with_its_one_line(editor_kernel)
     """The notebooks' run cell after each early end (a bad flag, ARGS that is no list of flags, missing data,
     the kernel's interrupt during training, a diverged loss): the script's line(s) and nothing after it (no
     SystemExit box, no exit warning, no traceback); the kernel then runs again. ARGS with a number, and ARGS
-    as one string, run the page."""
+    as one string, run the page. A bug of ours still shows its traceback."""
     _, _, found, tmp = editor_kernel
+    bug = found.pop("a bug")                       # a real bug still shows its traceback
+    assert [o.ename for o in bug if o.output_type == "error"] == ["ZeroDivisionError"]
     for name, out in found.items():
         assert all(o.output_type == "stream" for o in out), (name, out)     # no error box, no display of one
         assert "SystemExit" not in streams(out, "stderr") + streams(out, "stdout"), name
