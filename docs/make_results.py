@@ -81,7 +81,8 @@ ROWS = [
                "each \"predicted (true)\", on all 10,000 test images. The page prints the batch accuracy every "
                "20 steps and draws nothing."),
     dict(name="ptb_language_model", command="python ptb_language_model.py", data="ptb", readme=True, figures=PTB,
-         show=("train / valid / test perplexity {train} / {valid} / {test}", "训练 / 验证 / 测试困惑度 {train} / {valid} / {test}"),
+         show=("train / valid / test perplexity {train} / {valid} / {test}",
+               "训练 / 验证 / 测试困惑度 {train} / {valid} / {test}"),
          page=("none printed", "没有打印"), title="1、自然语言建模 (PTB)",
          about="The training perplexity as the page prints it (each `After N steps` line and each epoch's `Train "
                "perplexity`, the running perplexity of the epoch), the validation perplexity after each of the "
@@ -191,12 +192,13 @@ def machine_line(results, lang, links):
     for (where, python, tensorflow, date), names in sittings.items():
         data = [DATA.get(d, (d, d))[lang].replace("docs/", links)
                 for d in sorted({results[n]["data"] for n in names if results[n]["data"]})]
+        words = machine_words(json.loads(where), lang)
         if lang == 0:
             lines.append("Measured on %s, Python %s, TensorFlow %s, seed 1, on %s%s." % (
-                machine_words(json.loads(where), 0), python, tensorflow, date, "; data: " + "; ".join(data) if data else ""))
+                words, python, tensorflow, date, "; data: " + "; ".join(data) if data else ""))
         else:
             lines.append("测量于 %s,Python %s,TensorFlow %s,seed 1,%s%s。" % (
-                machine_words(json.loads(where), 1), python, tensorflow, date, ";数据:" + ";".join(data) if data else ""))
+                words, python, tensorflow, date, ";数据:" + ";".join(data) if data else ""))
     return "\n".join(lines)
 
 
