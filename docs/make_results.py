@@ -1,7 +1,7 @@
 """Runs the pages' commands and writes every figure the READMEs and the gallery show.
 
-    python docs/make_results.py --data_dir ../shared/data/mnist --data_path ../shared/data/ptb-lite
-    python docs/make_results.py --only ptb_language_model ...     # run these rows again, keep the others
+    python docs/make_results.py --data_dir MNIST_DIR --data_path PTB_DIR    # every row (without them: data/)
+    python docs/make_results.py --only ptb_language_model ...                # these rows again, keep the others
     python docs/make_results.py --render                          # rewrite the pages from docs/results.json
 
 Each row is a README command run as a learner runs it (a new python, seed 1), with `--plot
@@ -132,13 +132,20 @@ def versions():
     return {"python": platform.python_version(), "tensorflow": metadata.version("tensorflow")}
 
 
+def fail(message):
+    """A run that cannot give its figures: one line, exit status 2 (the rows measured so far are kept)."""
+    print("error: " + message, file=sys.stderr)
+    sys.exit(2)
+
+
 def printed(row, stdout):
     """{label: the figure as printed} of a row's run."""
     found = {}
     for label, pattern, which in row["figures"]:
         matches = re.findall(pattern, stdout, re.M)
         if not matches:
-            raise SystemExit("error: %s printed no %r; its output ends:\n%s" % (row["command"], label, stdout[-2000:]))
+            fail("%s printed no %r figure (its last line: %s)" % (row["command"], label,
+                                                                  (stdout.strip().splitlines() or ["nothing"])[-1]))
         found[label] = matches[0] if which == "first" else matches[-1]
     return found
 
@@ -157,7 +164,8 @@ def run(row, data, extra, gallery, sitting):
         p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
         wall = time.time() - start
         if p.returncode != 0:
-            raise SystemExit("error: %s exited %d:\n%s" % (row["command"], p.returncode, p.stderr[-2000:]))
+            fail("%s exited %d: %s" % (row["command"], p.returncode,
+                                       (p.stderr.strip().splitlines() or ["no message"])[-1]))
         with open(metrics_path) as f:
             metrics = json.load(f)
     entry = dict(sitting, command=row["command"] + "".join(" " + shlex.quote(a) for a in extra),

@@ -5,6 +5,8 @@ import json
 import os
 import re
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = ["README.md", "README.zh-CN.md", os.path.join("docs", "gallery.md")]
 
@@ -81,3 +83,16 @@ def test_a_run_measures_and_writes_a_row(tmp_path, monkeypatch):
     assert (tmp_path / "stand_in.png").read_bytes()[:4] == b"\x89PNG"
     table = mr.readme_block({"lstm_regression": entry}, 0)
     assert "`cost:` 15.9842 → 0.1365; test mse 0.0056" in table and mr.machine_words(entry["machine"], 0) in table
+
+
+def test_a_command_that_fails_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    mr = make_results()
+    page = tmp_path / "page.py"
+    page.write_text("import sys\nprint('Traceback...\\nerror: MNIST is not in data/mnist', file=sys.stderr)\n"
+                    "sys.exit(2)\n")
+    monkeypatch.setitem(mr.ROW, "stand_in", dict(mr.ROW["lstm_regression"], name="stand_in",
+                                                  command="python %s" % page))
+    with pytest.raises(SystemExit) as e:
+        mr.main(["--only", "stand_in", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err == "error: python %s exited 2: error: MNIST is not in data/mnist\n" % page
