@@ -12,6 +12,8 @@ and the whole of docs/gallery.md are written from that file. Never edit those by
 fails while they differ from what this script writes from the committed docs/results.json.
 """
 import argparse
+import gzip
+import hashlib
 import json
 import os
 import platform
@@ -88,6 +90,15 @@ ROWS = [
                "perplexity`, the running perplexity of the epoch), the validation perplexity after each of the "
                "page's two epochs and the test perplexity (the star). The page prints the perplexities and "
                "draws nothing."),
+    dict(name="ptb_language_model_small", command="python ptb_language_model.py --model small", data="ptb",
+         readme=True, figures=PTB,
+         show=("train / valid / test perplexity {train} / {valid} / {test}",
+               "训练 / 验证 / 测试困惑度 {train} / {valid} / {test}"),
+         page=("the official table: 37.99 / 121.39 / 115.91", "官方表格:37.99 / 121.39 / 115.91"),
+         title="The official PTB tutorial's small config (ptb_word_lm.py)",
+         about="The official tutorial's small config: 2 × 200 LSTM, 13 epochs, the learning rate halved after the "
+               "fourth, no dropout; the test perplexity at batch 1. ptb_word_lm.py's table gives 37.99 / 121.39 / "
+               "115.91 for train / valid / test ([results.md](results.md#the-official-small-config))."),
     dict(name="bilstm_mnist_1", command="python bilstm_mnist.py --layers 1", data="mnist", readme=True,
          figures=ACCURACY, show=("test accuracy **{test accuracy}** ([why](docs/results.md))",
                                  "测试集准确率 **{test accuracy}**([原因](docs/results.md))"),
@@ -105,17 +116,31 @@ DATA_FLAG = {"mnist": "--data_dir", "ptb": "--data_path"}
 
 
 def machine():
-    """This machine: its CPU, cores, memory (GiB) and GPUs."""
+    """This machine: its CPU, the vector extensions TensorFlow's oneDNN uses on it, the cores this process may
+    use, its memory (GiB) and GPUs (the GPU count is set from the runs' device lines, see run)."""
     cpu, gib = platform.processor() or platform.machine(), None
     try:
         with open("/proc/cpuinfo") as f:
             cpu = re.search(r"^model name\s*:\s*(.+)$", f.read(), re.M).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    try:
         with open("/proc/meminfo") as f:
             gib = round(int(re.search(r"^MemTotal:\s*(\d+)", f.read(), re.M).group(1)) / 2 ** 20)
     except (OSError, AttributeError):
         pass
-    gpus = len(os.listdir("/proc/driver/nvidia/gpus")) if os.path.isdir("/proc/driver/nvidia/gpus") else 0
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": gib, "gpus": gpus}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": cpu, "isa": onednn_isa(), "cores": cores, "memory_gib": gib, "gpus": 0}
+
+
+def onednn_isa():
+    """The instruction set oneDNN picks on this CPU, as its verbose start-up line names it (it honours
+    ONEDNN_MAX_CPU_ISA); None where TensorFlow runs without oneDNN."""
+    code = "import tensorflow as tf; tf.matmul(tf.ones([64, 64]), tf.ones([64, 64]))"
+    env = dict(os.environ, ONEDNN_VERBOSE="1")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    found = re.search(r"^onednn_verbose,.*?\bcpu,isa:(.+)$", p.stdout + p.stderr, re.M)
+    return found.group(1).strip() if found else None
 
 
 def machine_words(m, lang):
@@ -151,14 +176,14 @@ def printed(row, stdout):
 
 
 def run(row, data, extra, gallery, sitting):
-    """Run one row's command; returns its entry of the data file."""
+    """Run one row's command; returns its entry of the data file. Its figure is drawn beside the run and
+    moved into the gallery only once the run has printed every figure."""
     args = shlex.split(row["command"])[1:]
     if row["data"] and data.get(row["data"]):
         args += [DATA_FLAG[row["data"]], data[row["data"]]]
-    with tempfile.TemporaryDirectory() as tmp:
-        metrics_path = os.path.join(tmp, "metrics.json")
-        argv = [sys.executable] + args + ["--plot", os.path.join(gallery, row["name"] + ".png"),
-                                          "--metrics_json", metrics_path] + extra
+    with tempfile.TemporaryDirectory(dir=gallery, prefix=".run-") as tmp:
+        metrics_path, figure = os.path.join(tmp, "metrics.json"), os.path.join(tmp, row["name"] + ".png")
+        argv = [sys.executable] + args + ["--plot", figure, "--metrics_json", metrics_path] + extra
         print("run:", " ".join(shlex.quote(a) for a in argv[1:]), flush=True)
         start = time.time()
         p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
@@ -168,12 +193,45 @@ def run(row, data, extra, gallery, sitting):
                                        (p.stderr.strip().splitlines() or ["no message"])[-1]))
         with open(metrics_path) as f:
             metrics = json.load(f)
-    entry = dict(sitting, command=row["command"] + "".join(" " + shlex.quote(a) for a in extra),
-                 data=os.path.basename(os.path.normpath(data[row["data"]])) if row["data"] and data.get(row["data"])
-                 else None, printed=printed(row, p.stdout), wall_seconds=round(wall, 1),
-                 steps=metrics.get("steps"), device=metrics.get("device"))
+        found = printed(row, p.stdout)
+        os.replace(figure, os.path.join(gallery, row["name"] + ".png"))
+    device = metrics.get("device") or ""
+    gpus = len(device[len("GPU ("):-1].split(", ")) if device.startswith("GPU (") else 0
+    entry = dict(sitting, machine=dict(sitting["machine"], gpus=gpus),
+                 command=row["command"] + "".join(" " + shlex.quote(a) for a in extra),
+                 data=dataset(row["data"], data.get(row["data"]) or os.path.join(ROOT, "data", row["data"]))
+                 if row["data"] else None, printed=found, wall_seconds=round(wall, 1),
+                 steps=metrics.get("steps"), device=device)
     print("   ", entry["printed"], "%.1f s" % wall, flush=True)
     return entry
+
+
+def dataset(kind, folder):
+    """Which dataset a row read, told by its files' checksums (not the folder's name): "mnist" (the four
+    standard files), "ptb" (the whole PTB), "ptb-lite" (PTB's validation split as training file), else
+    "other" (anything else; its figures are not the standard data's)."""
+    sys.path.insert(0, ROOT)
+    from data import input_data, reader
+
+    def digest(path, algorithm, unzip=False):
+        h = hashlib.new(algorithm)
+        with (gzip.open if unzip else open)(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    try:
+        if kind == "mnist":
+            same = all(digest(os.path.join(folder, n + ".gz"), "sha256", unzip=True) == sha
+                       if os.path.exists(os.path.join(folder, n + ".gz"))
+                       else digest(os.path.join(folder, n), "sha256") == sha for n, sha in input_data.FILES.items())
+            return "mnist" if same else "other"
+        md5 = {n: digest(os.path.join(folder, n), "md5") for n in reader.SPLITS}
+    except OSError:
+        return "other"
+    if md5 == reader.MD5:
+        return "ptb"
+    return "ptb-lite" if md5["ptb.train.txt"] == reader.MD5["ptb.valid.txt"] else "other"
 
 
 # The pages written from the data file
@@ -278,7 +336,8 @@ def main(argv=None):
         with open(data_file, encoding="utf-8") as f:
             results = json.load(f)["rows"]
     if not args.render:
-        sitting = dict(machine=machine(), date=time.strftime("%Y-%m-%d"), **versions())
+        sitting = dict(machine=machine(), date=time.strftime("%Y-%m-%d"), sitting=time.strftime("%Y-%m-%d %H:%M"),
+                       **versions())
         data = {"mnist": args.data_dir, "ptb": args.data_path}
         for name in args.only or list(ROW):
             results[name] = run(ROW[name], data, shlex.split(args.extra), gallery, sitting)
