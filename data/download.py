@@ -2,7 +2,15 @@
 into a temporary file with progress lines, and tells a folder that cannot be written (CannotCreate) or a full
 disk (WriteFailed), where no other mirror can help, from a network error (the next mirror)."""
 import os
+import ssl
+import urllib.error
 import urllib.request
+
+# A Python with no CA certificates (python.org's macOS installer, until its "Install Certificates.command" runs)
+# cannot check an https mirror; certifi's bundle (TensorFlow installs certifi) is tried next, and if that fails too:
+CERTIFICATES = ("this Python has no CA certificates to check the https mirrors with: on macOS run "
+                "\"/Applications/Python 3.X/Install Certificates.command\" (3.X: your Python's version), elsewhere "
+                "pip install --upgrade certifi; then run again")
 
 
 class WriteFailed(Exception):
@@ -22,7 +30,7 @@ def from_mirrors(urls, folder, suffix, timeout, finish):
     finish(path, size): verify it and put it in place, returning what the caller wants. An error there, as a
     network error, tries the next URL; CannotCreate and WriteFailed stop at once. The temporary file is
     removed whatever happens."""
-    errors = []
+    errors, certificates = [], False
     for url in urls:
         try:
             os.makedirs(folder, exist_ok=True)
@@ -38,10 +46,26 @@ def from_mirrors(urls, folder, suffix, timeout, finish):
         except Exception as e:  # try the next mirror
             print("  failed (%s)%s" % (e, "; trying the next mirror" if url != urls[-1] else ""))
             errors.append("%s: %s" % (url, e))
+            certificates = certificates or isinstance(getattr(e, "reason", None), ssl.SSLCertVerificationError)
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
-    raise AllFailed(errors)
+    raise AllFailed(errors + ([CERTIFICATES] if certificates else []))
+
+
+def urlopen(url, timeout):
+    """urllib's urlopen; where this Python's own CA certificates cannot verify an https mirror, again with
+    certifi's bundle."""
+    try:
+        return urllib.request.urlopen(url, timeout=timeout)
+    except urllib.error.URLError as e:
+        if not isinstance(e.reason, ssl.SSLCertVerificationError):
+            raise
+        try:
+            import certifi
+        except ImportError:
+            raise e
+    return urllib.request.urlopen(url, timeout=timeout, context=ssl.create_default_context(cafile=certifi.where()))
 
 
 def flush(out):
@@ -57,7 +81,7 @@ def fetch(url, out, timeout, report_every=0.1):
     """Copy url into the open file out, printing how far along it is (every 10% when the size is known,
     else every 10 MB); returns the number of bytes. A failed write raises WriteFailed."""
     print("Downloading %s" % url)
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+    with urlopen(url, timeout) as response:
         total = int(response.headers.get("Content-Length") or 0)
         done, shown = 0, 0
         for block in iter(lambda: response.read(1 << 16), b""):

@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,7 +140,12 @@ def onednn_isa():
     code = "import tensorflow as tf; tf.matmul(tf.ones([64, 64]), tf.ones([64, 64]))"
     env = dict(os.environ, ONEDNN_VERBOSE="1")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    found = re.search(r"^onednn_verbose,.*?\bcpu,isa:(.+)$", p.stdout + p.stderr, re.M)
+    return isa_named(p.stdout + p.stderr)
+
+
+def isa_named(verbose):
+    """The ISA in oneDNN's verbose output ("onednn_verbose,v1,info,cpu,isa:Intel AVX2"), or None."""
+    found = re.search(r"^onednn_verbose,.*?\bcpu,isa:(.+)$", verbose, re.M)
     return found.group(1).strip() if found else None
 
 
@@ -178,7 +184,7 @@ def printed(row, stdout):
 def run(row, data, extra, gallery, sitting):
     """Run one row's command; returns its entry of the data file. Its figure is drawn beside the run and
     moved into the gallery only once the run has printed every figure."""
-    args = shlex.split(row["command"])[1:]
+    args = row["command"].split()[1:]     # plain words (a Windows path keeps its backslashes)
     if row["data"] and data.get(row["data"]):
         args += [DATA_FLAG[row["data"]], data[row["data"]]]
     with tempfile.TemporaryDirectory(dir=gallery, prefix=".run-") as tmp:
@@ -311,6 +317,19 @@ def pages(results):
     return written
 
 
+def read_rows(data_file):
+    """The rows of a data file; one line (exit 2) if it cannot be read or is not one."""
+    try:
+        with open(data_file, encoding="utf-8") as f:
+            rows = json.load(f)["rows"]
+        if not all(isinstance(e, dict) and ROW.get(n, {}).get("figures") and set(e.get("printed", {})) ==
+                   {label for label, _, _ in ROW[n]["figures"]} for n, e in rows.items()):
+            raise ValueError("a row that no command of this script measures, or without its figures")
+        return rows
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        fail("%s cannot be read (%s): git checkout it, or run the rows again" % (data_file, e))
+
+
 def write(path, text):
     """Under a temporary name, then renamed."""
     tmp = path + ".tmp"
@@ -328,19 +347,29 @@ def main(argv=None):
     p.add_argument("--extra", default="", help="flags added to every command (a test: '--max_steps 2')")
     p.add_argument("--out", help="write the data file and the figures in this folder, and no page "
                                  "(default: docs/results.json, docs/gallery/, and the pages)")
+    p.add_argument("--take", metavar="DIR", help="run nothing: take the rows an earlier --out DIR run measured "
+                                                 "(its data file and figures), then write the pages")
     args = p.parse_args(argv)
     data_file = os.path.join(args.out, "results.json") if args.out else DATA_FILE
     gallery = args.out or os.path.join(ROOT, "docs", "gallery")
-    results = {}
-    if os.path.exists(data_file):
-        with open(data_file, encoding="utf-8") as f:
-            results = json.load(f)["rows"]
-    if not args.render:
+    results = read_rows(data_file) if os.path.exists(data_file) else {}
+    if args.take:
+        taken = read_rows(os.path.join(args.take, "results.json"))
+        for name in taken:
+            shutil.copyfile(os.path.join(args.take, name + ".png"), os.path.join(gallery, name + ".png"))
+        results.update(taken)
+        write(data_file, json.dumps({"rows": results}, indent=1, ensure_ascii=False) + "\n")
+    elif not args.render:
         sitting = dict(machine=machine(), date=time.strftime("%Y-%m-%d"), sitting=time.strftime("%Y-%m-%d %H:%M"),
                        **versions())
         data = {"mnist": args.data_dir, "ptb": args.data_path}
         for name in args.only or list(ROW):
-            results[name] = run(ROW[name], data, shlex.split(args.extra), gallery, sitting)
+            try:
+                results[name] = run(ROW[name], data, shlex.split(args.extra), gallery, sitting)
+            except KeyboardInterrupt:
+                print("\nInterrupted in %s: its figure and entry are as they were; the rows before it are kept."
+                      % ROW[name]["command"], file=sys.stderr)
+                sys.exit(130)
             write(data_file, json.dumps({"rows": results}, indent=1, ensure_ascii=False) + "\n")
     if not args.out:
         for path, text in pages(results).items():

@@ -1,6 +1,8 @@
 """A run too large for the machine is refused before its graph is built, with the estimate and the flags
 that size it. The estimates are float32 bytes; BASE_MEMORY is TensorFlow itself, the data and the figure."""
 import argparse
+import ctypes
+import os
 
 BASE_MEMORY = 1 << 30   # about 1 GiB
 
@@ -18,20 +20,37 @@ def dense_memory(inputs, outputs, rows, slots, eval_rows=0):
 
 
 def available_memory():
-    """Bytes this process may still use: the system's available memory, or the cgroup's (container)
-    limit if lower; None where neither can be read."""
+    """Bytes this process may still use: the system's available memory (Linux, Windows; macOS tells only its
+    whole memory), or the cgroup's (container) limit if lower; None where none can be read."""
     found = []
     try:
         with open("/proc/meminfo") as f:
             found += [int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:")]
     except OSError:
-        pass
+        found += [m for m in [windows_available() if os.name == "nt" else physical_memory()] if m]
     try:
         with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
             found.append(int(f.read()) - int(g.read()))
     except (OSError, ValueError):   # no cgroup v2 file, or "max": no limit
         pass
     return min(found) if found else None
+
+
+def physical_memory():   # macOS and other POSIX systems without /proc
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def windows_available():
+    class MemoryStatus(ctypes.Structure):   # MEMORYSTATUSEX
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong)] + [
+            (name, ctypes.c_ulonglong) for name in ("ullTotalPhys", "ullAvailPhys", "ullTotalPageFile",
+                                                    "ullAvailPageFile", "ullTotalVirtual", "ullAvailVirtual",
+                                                    "ullAvailExtendedVirtual")]
+    status = MemoryStatus(dwLength=ctypes.sizeof(MemoryStatus))
+    return status.ullAvailPhys if ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)) else None
 
 
 def check_memory(args, estimate, flags):

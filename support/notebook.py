@@ -21,11 +21,19 @@ def flags_of(value):
     """ARGS as a learner writes it: a list of flags (numbers taken as their text), or one string split as a
     shell splits it. Anything else is one line saying what ARGS should look like."""
     if isinstance(value, str):
-        return shlex.split(value)
+        return split_as_shell(value)
     if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
                                                 for v in value):
         return [str(v) for v in value]
     stop("ARGS holds the run's flags as on the command line, e.g. %s; got %r" % (EXAMPLE, value))
+
+
+def split_as_shell(text, windows=os.name == "nt"):
+    """One string of flags split as this system's shell splits it: quotes group words; on Windows a backslash
+    is a path's (r"--data_dir D:\\mnist" keeps it), elsewhere it escapes the next character."""
+    if not windows:
+        return shlex.split(text)
+    return [w[1:-1] if len(w) > 1 and w[0] == w[-1] and w[0] in "\"'" else w for w in shlex.split(text, posix=False)]
 
 
 def run_in_notebook(main, parse_args, flags):

@@ -5,6 +5,10 @@ import os
 
 from .running import write_failed
 
+# Every file here is written as bytes: on Windows a descriptor from os.open is in text mode unless O_BINARY
+# is given, and each "\n" byte written through it becomes "\r\n" (a damaged PNG).
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
 
 def check_outputs(args):
     """Why an output path of this run could not be written at its end (None if all can): each is created
@@ -72,7 +76,7 @@ def write_trial(path, is_folder):
         if not is_folder and not os.path.exists(path):
             names.append(path)
         for name in names:
-            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(name, NEW_FILE, 0o666)
             made.insert(0, name)
             os.close(fd)
         if not is_folder and os.path.exists(path) and path not in names:
@@ -98,17 +102,24 @@ def temporary_name(path):
 
 def write_atomically(path, write, mode="wb", saved=None):
     """write(f) into a temporary file beside path, flushed, fsynced and closed (each checked), then renamed
-    to path: never half a file, nor a temporary one. A failure is write_failed's line (naming saved)."""
+    to path: never half a file, nor a temporary one. mode "w": UTF-8 text with "\n" line ends on every
+    system. A failure is write_failed's line (naming saved)."""
     tmp = None
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         tmp = temporary_name(path)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)   # the umask applies, as for open()
-        with os.fdopen(fd, mode) as f:
+        fd = os.open(tmp, NEW_FILE, 0o666)   # the umask applies, as for open()
+        text = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **text) as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError as e:   # Windows: a program (an image viewer) holds the old file open
+            if os.name == "nt" and os.path.exists(path):
+                e.strerror = "%s (is it open in another program? close it, or write another name)" % e.strerror
+            raise
     except BaseException as e:
         if tmp:
             try:

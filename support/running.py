@@ -35,15 +35,18 @@ def check_finite(value, step, name="loss"):
 
 
 # ------------------------------------------------------------------------- Ctrl-C and other signals
-# what each signal says, and its exit status (128 + the signal); Windows has no SIGHUP
+# what each signal says, and its exit status (128 + the signal); Windows has no SIGHUP, and sends SIGBREAK
+# for Ctrl-Break and for a console window being closed
 STOPS = {signal.SIGINT: ("Interrupted", 130), signal.SIGTERM: ("Terminated", 143)}
 if hasattr(signal, "SIGHUP"):
     STOPS[signal.SIGHUP] = ("Hangup", 129)
+if hasattr(signal, "SIGBREAK"):
+    STOPS[signal.SIGBREAK] = ("Interrupted (Ctrl-Break)", 128 + signal.SIGBREAK)
 RECEIVED = []   # the signals this run received (run() empties it)
 
 
 class Stop(KeyboardInterrupt):
-    """A KeyboardInterrupt that knows its signal (Ctrl-C, SIGTERM or SIGHUP)."""
+    """A KeyboardInterrupt that knows its signal (Ctrl-C, SIGTERM, SIGHUP or Windows' SIGBREAK)."""
 
     def __init__(self, signum):
         super(Stop, self).__init__()
@@ -183,6 +186,6 @@ def stdout_failed(error):
 
 def output_closed():   # standard output cannot be written: the rest goes to the null device
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY | getattr(os, "O_BINARY", 0)), sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass

@@ -66,9 +66,10 @@ def no_tensorflow(tmp_path):
 
 @pytest.fixture
 def signal_handlers():
-    """The handlers of SIGINT, SIGTERM and SIGHUP as they were before the test, put back after it."""
-    signals = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
-    saved = {s: signal.getsignal(s) for s in signals}
+    """The handlers of the signals a run stops on (SIGINT, SIGTERM, and SIGHUP or Windows' SIGBREAK) as they
+    were before the test, put back after it."""
+    from support.running import STOPS
+    saved = {s: signal.getsignal(s) for s in STOPS}
     yield
     for s, handler in saved.items():
         signal.signal(s, handler)

@@ -1,5 +1,6 @@
 """What the test modules share (pytest's advice: import no conftest): the project's folder, its scripts, a
 script run as a user runs it, a refusal of bad flags, TensorBoard's scalars."""
+import importlib.util
 import os
 import subprocess
 import sys
@@ -9,6 +10,29 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPTS = ["lstm_regression.py", "lstm_sin_predict.py", "lstm_mnist_classify.py", "bilstm_mnist.py",
            "ptb_language_model.py"]     # the README's order; the top level's only .py files (test_readme)
+
+
+def load_module(name, path):
+    """A file that is no package's module (docs/make_results.py, notebooks/generate.py, keras3/'s scripts),
+    loaded by its path under ROOT as `name`."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_ptb(folder, train="a b c\nb c\nc\n", valid="c b\n", test="a <unk> zzz\n"):
+    """A tiny PTB in folder: its three files, with these texts ("\n" line ends on every system)."""
+    os.makedirs(folder, exist_ok=True)
+    for name, text in zip(("ptb.train.txt", "ptb.valid.txt", "ptb.test.txt"), (train, valid, test)):
+        with open(os.path.join(folder, name), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    return str(folder)
+
+
+def needs_posix(why):
+    """Skip where the test needs what only POSIX systems have (Windows lacks it): why says what."""
+    return pytest.mark.skipif(os.name != "posix", reason="needs POSIX: " + why)
 
 
 def run_script(script, *args, env=None, cwd=None):

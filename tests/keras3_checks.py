@@ -29,14 +29,11 @@ import lstm_sin_predict as sp                         # noqa: E402
 import lstm_mnist_classify as cls                     # noqa: E402
 import bilstm_mnist as bi                             # noqa: E402
 import ptb_language_model as ptb                      # noqa: E402
-import importlib.util                                 # noqa: E402
+from helpers import load_module                       # noqa: E402
 
 
 def keras_script(name):
-    spec = importlib.util.spec_from_file_location("k3_" + name, os.path.join(ROOT, "keras3", name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("k3_" + name, os.path.join("keras3", name + ".py"))
 
 
 RESULTS = {}

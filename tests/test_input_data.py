@@ -2,6 +2,7 @@
 import gzip
 import hashlib
 import os
+import pathlib
 import stat
 
 import numpy as np
@@ -164,7 +165,7 @@ def test_bad_kaggle_csv_raises_clear_errors(tmp_path, case):
 
 
 def file_mirror(folder):
-    return "file://" + os.path.abspath(str(folder)) + "/"
+    return pathlib.Path(folder).absolute().as_uri() + "/"
 
 
 def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch, capsys):
@@ -185,7 +186,8 @@ def test_download_checks_sha256_and_tries_the_next_mirror(tmp_path, monkeypatch,
         os.umask(umask)
     np.testing.assert_array_equal(m.train.labels, arrays[1])
     assert sorted(os.listdir(target)) == sorted(n + ".gz" for n in NAMES)   # no temporary left over
-    assert {oct(stat.S_IMODE(os.stat(target / (n + ".gz")).st_mode)) for n in NAMES} == {"0o644"}
+    if os.name == "posix":        # Windows has no file modes to check
+        assert {oct(stat.S_IMODE(os.stat(target / (n + ".gz")).st_mode)) for n in NAMES} == {"0o644"}
     out = capsys.readouterr().out             # what it fetches, from where, and what it verified
     assert "Downloading %strain-images-idx3-ubyte.gz" % file_mirror(bad) in out
     assert "failed (SHA-256 mismatch); trying the next mirror" in out

@@ -15,9 +15,8 @@ import pytest
 import bilstm_mnist as bi
 import lstm_mnist_classify as cls
 import ptb_language_model as ptb
-from helpers import ROOT, run_script
+from helpers import ROOT, load_module, run_script, write_ptb
 from mnist_files import learnable_idx
-from test_reader import write_ptb
 
 pytestmark = pytest.mark.xdist_group("keras3")   # pytest.ini: --dist loadgroup: one worker sets `checks` up
 SAME_FUNCTION = 1e-5    # max abs difference of outputs (PTB: relative, per chunk)
@@ -85,11 +84,8 @@ def test_from_tf1_refuses_another_models_checkpoint_in_one_line(checks):
 
 
 def test_the_keras3_ptb_configs_are_the_tf1_scripts():
-    import importlib.util
     sys.path.insert(0, os.path.join(ROOT, "keras3"))
-    spec = importlib.util.spec_from_file_location("k3_ptb", os.path.join(ROOT, "keras3", "ptb_language_model.py"))
-    k3_ptb = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(k3_ptb)                     # no TensorFlow, no Keras at import
+    k3_ptb = load_module("k3_ptb", os.path.join("keras3", "ptb_language_model.py"))  # no TensorFlow, no Keras
     assert sorted(k3_ptb.CONFIGS) == sorted(ptb.CONFIGS)
     for name, config in ptb.CONFIGS.items():
         for key, value in k3_ptb.CONFIGS[name].items():

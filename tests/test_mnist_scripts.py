@@ -166,7 +166,7 @@ def test_missing_data_offline(tmp_path, monkeypatch, capsys):
     # an empty directory and an unreachable mirror: the four files are named, exit 2, no traceback
     # (in-process; the command lines: test_command_lines.py)
     from data import input_data
-    monkeypatch.setattr(input_data, "MIRRORS", ["file://" + str(tmp_path / "nowhere") + "/"])
+    monkeypatch.setattr(input_data, "MIRRORS", [(tmp_path / "nowhere").as_uri() + "/"])
     with pytest.raises(SystemExit) as e:
         bi.main(bi.parse_args(["--data_dir", str(tmp_path / "none"), "--max_steps", "1"]))
     err = capsys.readouterr().err

@@ -1,20 +1,15 @@
 """notebooks/: each made from its script by `python notebooks/generate.py` (never by hand), and each runs
 top to bottom in a real Jupyter kernel. The kernel runs take a kernel each (TensorFlow's import in every
 one): they are marked `kernel` and run as .ci/run's second step, `python -m pytest -q -m kernel`."""
-import importlib.util
 import json
 import os
 
 import nbformat
 import pytest
 
-from helpers import ROOT, SCRIPTS
+from helpers import ROOT, SCRIPTS, load_module, write_ptb
 from mnist_files import learnable_idx
-from test_reader import write_ptb
-
-spec = importlib.util.spec_from_file_location("generate", os.path.join(ROOT, "notebooks", "generate.py"))
-generate = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(generate)
+generate = load_module("generate", os.path.join("notebooks", "generate.py"))
 NOTEBOOKS = os.path.join(ROOT, "notebooks")
 
 
@@ -136,7 +131,7 @@ def editor_kernel(data, tmp_path_factory):
                       "def ctrl_c_at_step_2(value, step, name='loss'):\n"
                       "    real_check(value, step, name)\n"
                       "    if step == 2:\n"
-                      "        os.kill(os.getpid(), signal.SIGINT)   # what the kernel's stop button sends\n"
+                      "        signal.raise_signal(signal.SIGINT)   # the kernel's stop button\n"
                       "support.check_finite = ctrl_c_at_step_2\n"
                       "ARGS = %r" % (tiny + ["--save_path", str(tmp / "ckpt"), "--epochs", "1000"])),
         ("a bug", "support.check_finite = lambda *args: 1 / 0   # a bug of ours, in training\n"

@@ -9,8 +9,7 @@ import pytest
 
 import ptb_language_model as ptb
 import support
-from helpers import ROOT, tensorboard_scalars
-from test_reader import write_ptb
+from helpers import ROOT, tensorboard_scalars, write_ptb
 
 SENTENCES = ["the cat sat on the mat", "the dog ate the bone", "a bird sang"]
 WORDS = " ".join(SENTENCES).split()
@@ -165,7 +164,7 @@ def test_bad_data_exits_2_with_one_line(tmp_path, capsys):
 
 
 def test_missing_data_offline(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(ptb.reader, "MIRRORS", ["file://" + str(tmp_path / "nowhere.tgz")])
+    monkeypatch.setattr(ptb.reader, "MIRRORS", [(tmp_path / "nowhere.tgz").as_uri()])
     with pytest.raises(SystemExit) as e:
         ptb.main(ptb.parse_args(["--data_path", str(tmp_path / "none")]))
     err = capsys.readouterr().err

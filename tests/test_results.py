@@ -1,21 +1,18 @@
 """The figures the READMEs and the gallery show are the ones docs/make_results.py measured: the pages are what it
 writes from the committed docs/results.json, no decimal figure is typed beside them, and the script itself runs."""
-import importlib.util
 import json
 import os
 import re
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from helpers import ROOT, load_module
+
 PAGES = ["README.md", "README.zh-CN.md", os.path.join("docs", "gallery.md")]
 
 
 def make_results():
-    spec = importlib.util.spec_from_file_location("make_results", os.path.join(ROOT, "docs", "make_results.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module("make_results", os.path.join("docs", "make_results.py"))
 
 
 def read(path):
@@ -70,6 +67,7 @@ def test_a_run_measures_and_writes_a_row(tmp_path, monkeypatch):
     """The script itself, in a folder of the test's, on a row whose command prints what lstm_regression.py
     prints (the real scripts' lines are read by its patterns in test_command_lines.py, on their real output)."""
     mr = make_results()
+    monkeypatch.setattr(mr, "onednn_isa", lambda: "Intel AVX2")     # (its parsing: the test below)
     page = tmp_path / "page.py"
     page.write_text(PAGE)
     monkeypatch.setitem(mr.ROW, "stand_in", dict(mr.ROW["lstm_regression"], name="stand_in",
@@ -79,20 +77,36 @@ def test_a_run_measures_and_writes_a_row(tmp_path, monkeypatch):
         entry = json.load(f)["rows"]["stand_in"]
     assert entry["command"] == "python %s --max_steps 2" % page and entry["steps"] == 2
     assert entry["printed"] == {"first cost": "15.9842", "last cost": "0.1365", "test mse": "0.0056"}
-    assert entry["wall_seconds"] >= 0 and entry["machine"]["cores"] == os.cpu_count() and entry["tensorflow"]
-    assert (tmp_path / "stand_in.png").read_bytes()[:4] == b"\x89PNG"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert entry["wall_seconds"] >= 0 and entry["machine"]["cores"] == cores and entry["tensorflow"]
+    assert entry["machine"]["isa"] == "Intel AVX2" and entry["machine"]["gpus"] == 0 and entry["sitting"]
+    assert (tmp_path / "stand_in.png").read_bytes() == b"\x89PNG stand-in"
+    assert sorted(os.listdir(tmp_path)) == ["page.py", "results.json", "stand_in.png"]   # no run folder left
     table = mr.readme_block({"lstm_regression": entry}, 0)
     assert "`cost:` 15.9842 → 0.1365; test mse 0.0056" in table and mr.machine_words(entry["machine"], 0) in table
 
 
-def test_a_command_that_fails_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+def test_onednn_isa_is_read_from_its_verbose_line():
     mr = make_results()
+    verbose = ("onednn_verbose,v1,info,oneDNN v3.7.3 (commit N/A)\nonednn_verbose,v1,info,cpu,runtime:threadpool\n"
+               "onednn_verbose,v1,info,cpu,isa:Intel AVX2 with Intel DL Boost\n")
+    assert mr.isa_named(verbose) == "Intel AVX2 with Intel DL Boost" and mr.isa_named("no oneDNN") is None
+
+
+def test_a_command_that_fails_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    """... and leaves the gallery's figure and the data file as they were (it drew its own beside the run)."""
+    mr = make_results()
+    monkeypatch.setattr(mr, "onednn_isa", lambda: None)
     page = tmp_path / "page.py"
-    page.write_text("import sys\nprint('Traceback...\\nerror: MNIST is not in data/mnist', file=sys.stderr)\n"
-                    "sys.exit(2)\n")
+    page.write_text("import sys\nopen(sys.argv[sys.argv.index('--plot') + 1], 'wb').write(b'new')\n"
+                    "print('Traceback...\\nerror: MNIST is not in data/mnist', file=sys.stderr)\nsys.exit(2)\n")
+    (tmp_path / "stand_in.png").write_bytes(b"old")
+    (tmp_path / "results.json").write_text('{"rows": {}}')
     monkeypatch.setitem(mr.ROW, "stand_in", dict(mr.ROW["lstm_regression"], name="stand_in",
                                                   command="python %s" % page))
     with pytest.raises(SystemExit) as e:
         mr.main(["--only", "stand_in", "--out", str(tmp_path)])
     err = capsys.readouterr().err
     assert e.value.code == 2 and err == "error: python %s exited 2: error: MNIST is not in data/mnist\n" % page
+    assert (tmp_path / "stand_in.png").read_bytes() == b"old" and (tmp_path / "results.json").read_text() == \
+        '{"rows": {}}' and sorted(os.listdir(tmp_path)) == ["page.py", "results.json", "stand_in.png"]

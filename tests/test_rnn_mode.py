@@ -138,7 +138,7 @@ def test_ptb_both_modes_compute_the_same_function_gradients_and_losses(tf):
 
 def test_ptb_a_checkpoint_restores_in_the_other_mode(tmp_path, capsys):
     import ptb_language_model as ptb
-    from test_reader import write_ptb
+    from helpers import write_ptb
     corpus = write_ptb(tmp_path / "ptb", train="the cat sat on the mat\na dog ate the cat\n" * 30,
                        valid="the dog sat on the cat\n" * 10, test="a cat ate the dog\n" * 10)
     ckpt = str(tmp_path / "ckpt")

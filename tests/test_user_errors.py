@@ -13,7 +13,7 @@ import sys
 import pytest
 
 import support
-from helpers import ROOT, SCRIPTS, refused, run_script
+from helpers import ROOT, SCRIPTS, needs_posix, refused, run_script
 
 LR_FLAG = {"lstm_regression.py": "--lr", "lstm_sin_predict.py": "--learning_rate",
            "lstm_mnist_classify.py": "--learning_rate", "bilstm_mnist.py": "--learning_rate",
@@ -225,6 +225,7 @@ def test_help_on_a_console_that_cannot_encode_it(no_tensorflow):
     assert "the LSTM guide's ?" in out and "usage: ptb_language_model.py" in out
 
 
+@needs_posix("a pipe closed by its reader is SIGPIPE's 141 (Windows: an EINVAL write error)")
 @pytest.mark.parametrize("script", ["lstm_mnist_classify.py", os.path.join("keras3", "bilstm_mnist.py")])
 def test_output_into_a_closed_pipe_ends_quietly(script, no_tensorflow):
     """The reader of the pipe is gone before the script writes (`| head` that has its lines), the output
@@ -252,7 +253,7 @@ def test_output_to_a_full_disk_is_one_line(no_tensorflow):
 
 
 @pytest.mark.parametrize("error, status, line", [
-    (BrokenPipeError(32, "Broken pipe"), 141, ""),
+    (BrokenPipeError(32, "Broken pipe"), support.running.PIPE_CLOSED, ""),
     (OSError(28, "No space left on device"), 2,
      "error: cannot write the standard output: No space left on device; the trained model is saved: ck/model.ckpt-3\n"),
 ])
