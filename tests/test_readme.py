@@ -72,3 +72,27 @@ def test_every_figure_shown_is_committed_and_small():
         with open(os.path.join(ROOT, path), "rb") as f:
             data = f.read()
         assert data[:4] == b"\x89PNG" and len(data) < 250 * 1024, path
+
+
+def test_the_tested_pairs_are_requirements_and_ci_colab_txt():
+    """The README's tested-pairs line names the pins .ci/run installs: requirements.txt's and .ci/colab.txt's."""
+    def pins(name):
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            return dict(line.strip().split("==") for line in f if "==" in line and not line.startswith("#"))
+    first, colab = pins("requirements.txt"), pins(os.path.join(".ci", "colab.txt"))
+    assert set(colab) == {"tensorflow", "tf_keras", "tensorboard"}
+    for name in ["README.md", "README.zh-CN.md"]:
+        text = read(name)
+        assert "TensorFlow %s" % first["tensorflow"] in text and "tf-keras %s" % first["tf-keras"] in text, name
+        assert "TensorFlow %s" % colab["tensorflow"] in text and "tf_keras %s" % colab["tf_keras"] in text, name
+
+
+def test_the_workflow_runs_the_readmes_commands_on_three_systems():
+    import yaml
+    with open(os.path.join(ROOT, ".github", "workflows", "tests.yml"), encoding="utf-8") as f:
+        tests = yaml.safe_load(f)["jobs"]["tests"]
+    assert tests["strategy"]["matrix"]["os"] == ["ubuntu-latest", "windows-latest", "macos-latest"]
+    runs = [step.get("run") for step in tests["steps"]]
+    assert ["python -m pip install -r requirements.txt", "python -m pytest -q"] == runs[2:4]
+    readme = commands(read("README.md"))
+    assert "pip install -r requirements.txt" in readme and "python -m pytest -q" in readme
