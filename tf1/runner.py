@@ -1,0 +1,128 @@
+"""A learner's TF1 file run as `python their_file.py` ran on TF 1.x, and how its run ends: the report of the old
+names it used; one line (no traceback) for an old name not put back, a page's known defect, missing data, a full
+disk, Ctrl-C; the learner's own bug with its usual traceback, from their file on."""
+import errno
+import linecache
+import os
+import re
+import runpy
+import signal
+import sys
+import traceback
+
+from . import mapping, names
+
+DEVIATIONS = "docs/deviations.md"
+# A page's own defect that stops its code: (exception type, its message, the failing line of the learner's code,
+# what the defect is and how to fix it). ../shared/tutorials lists them; docs/deviations.md gives each fix.
+DEFECTS = [
+    ("TypeError", r"cells must be a list or tuple", r"MultiRNNCell",
+     "the page's MultiRNNCell(lstm_cell) gives one cell, not a list: stack NUM_LAYERS cells, "
+     "MultiRNNCell([make_cell() for _ in range(NUM_LAYERS)]), one new cell each"),
+    ("ValueError", r"does not exist, or was not created with tf.get_variable", r"",
+     "the page's first variable_scope has reuse=True, but the training model creates the variables: "
+     "reuse=None for it, reuse=True for the evaluation model"),
+    ("ValueError", r"too many values to unpack \(expected 3\)", r"ptb_raw_data",
+     "reader.ptb_raw_data returns four values (train, valid, test, vocabulary size): "
+     "train_data, valid_data, test_data, _ = reader.ptb_raw_data(DATA_PATH)"),
+    ("AttributeError", r"has no attribute 'final_output'", r"final_output",
+     "the page's model.final_output is model.final_state, the state fed back into the next batch"),
+    ("ValueError", r"Cannot feed value of shape \((\d+),", r"",
+     "a batch smaller than the fixed BATCH_SIZE of the graph (the page's zero_state(BATCH_SIZE)): build the zero "
+     "state with the batch's real size, zero_state(tf.shape(x)[0], tf.float32), or drop the partial batch"),
+]
+
+
+def known_defect(error, line):
+    for kind, message, source, what in DEFECTS:
+        if type(error).__name__ == kind and re.search(message, str(error)) and re.search(source, line or ""):
+            return what
+    return None
+
+
+def learner_traceback(error, path):
+    """error's traceback from the first frame of the learner's file on (the runner's own frames left out)."""
+    tb = error.__traceback__
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != path:
+        tb = tb.tb_next
+    return tb or error.__traceback__
+
+
+def failing_line(error, path):
+    """The last line of the learner's file that the error went through."""
+    found = None
+    tb = error.__traceback__
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == path:
+            found = linecache.getline(path, tb.tb_lineno).strip()
+        tb = tb.tb_next
+    return found
+
+
+def full_disk(error):
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return error.filename or "a file"
+    if "No space left on device" in str(error) or "Disk quota exceeded" in str(error):
+        return "a file"
+    return None
+
+
+def say(line, stream=sys.stderr):
+    try:
+        print(line, file=stream, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def run_file(path, args, report=True):
+    """Run path as __main__ with sys.argv = [path] + args; returns the exit status."""
+    running = mapping.project_module("support.running")
+    path = os.path.abspath(path)
+    mapping.USED.clear()
+    status = 0
+    with running.terminal_output():
+        mapping.turn_on()
+        for signum in running.STOPS:
+            signal.signal(signum, running.on_signal)
+        sys.argv = [path] + list(args)
+        sys.path.insert(0, os.path.dirname(path))
+        try:
+            runpy.run_path(path, run_name="__main__")
+        except SystemExit as e:           # sys.exit(), tf.app.run(): the learner's own status
+            status = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            if not isinstance(e.code, (int, type(None))):
+                say(str(e.code))
+        except BaseException as e:      # noqa: B036 (every ending is sorted below)
+            status = end(e, path)
+        finally:
+            mapping.turn_off()
+        if report and mapping.USED:
+            say(names.report(mapping.USED), sys.stdout)
+    return status
+
+
+def end(error, path):
+    """The status a run that raised error ends with, after its one line (or the learner's traceback)."""
+    if isinstance(error, KeyboardInterrupt):
+        word, status = mapping.project_module("support.running").how_stopped(error)
+        say("\n%s." % word, sys.stdout)
+        return status
+    if isinstance(error, (mapping.UncoveredName, mapping.UncoveredModule)):
+        name = error.args[0]
+        say("error: %s is not in TensorFlow 2, and this runner does not put it back: use %s (line: %s)"
+            % (name, names.advice(name.replace("tensorflow.", "tf.", 1)), failing_line(error, path) or "?"))
+        return 2
+    if type(error).__name__ in ("MnistDataError", "PTBDataError"):
+        say("error: %s" % error)
+        return 2
+    disk = full_disk(error)
+    if disk:
+        say("error: cannot write %s: No space left on device" % disk)
+        return 2
+    defect = known_defect(error, failing_line(error, path))
+    if defect:
+        say("error: a known defect of the page's code stops it here (%s: %s): %s; the fix: %s"
+            % (type(error).__name__, str(error).splitlines()[0][:120], defect, DEVIATIONS))
+        return 1
+    traceback.print_exception(type(error), error, learner_traceback(error, path))
+    return 1
