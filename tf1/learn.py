@@ -62,7 +62,8 @@ class Estimator(object):
             step = start
             while end is None or step < end:
                 idx = next(order)
-                _, loss_value, step = sess.run([train_op, loss, global_step], {features: x[idx], targets: y[idx]})
+                _, loss_value = sess.run([train_op, loss], {features: x[idx], targets: y[idx]})
+                step += 1
                 if tf.logging.get_verbosity() <= INFO and (step == start + 1 or step % 100 == 0):
                     print("INFO:tensorflow:loss = %g, step = %d" % (loss_value, step))
             os.makedirs(self.model_dir, exist_ok=True)

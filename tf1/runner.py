@@ -67,9 +67,9 @@ def full_disk(error):
     return None
 
 
-def say(line, stream=sys.stderr):
+def say(line, stream=None):
     try:
-        print(line, file=stream, flush=True)
+        print(line, file=stream or sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
@@ -82,6 +82,7 @@ def run_file(path, args, report=True):
     status = 0
     with running.terminal_output():
         mapping.turn_on()
+        del running.RECEIVED[:]          # this run's signals (a second one stops at once)
         for signum in running.STOPS:
             signal.signal(signum, running.on_signal)
         sys.argv = [path] + list(args)
@@ -109,7 +110,7 @@ def end(error, path):
         return status
     if isinstance(error, (mapping.UncoveredName, mapping.UncoveredModule)):
         name = error.args[0]
-        say("error: %s is not in TensorFlow 2, and this runner does not put it back: use %s (line: %s)"
+        say("error: %s is not in TensorFlow 2, and this runner does not put it back: use %s (at `%s`)"
             % (name, names.advice(name.replace("tensorflow.", "tf.", 1)), failing_line(error, path) or "?"))
         return 2
     if type(error).__name__ in ("MnistDataError", "PTBDataError"):
@@ -119,10 +120,11 @@ def end(error, path):
     if disk:
         say("error: cannot write %s: No space left on device" % disk)
         return 2
-    defect = known_defect(error, failing_line(error, path))
+    line = failing_line(error, path)
+    defect = known_defect(error, line)
     if defect:
-        say("error: a known defect of the page's code stops it here (%s: %s): %s; the fix: %s"
-            % (type(error).__name__, str(error).splitlines()[0][:120], defect, DEVIATIONS))
+        say("error: a known defect of the page's own code stops it at `%s` (%s): %s (the fix: %s)"
+            % (line, type(error).__name__, defect, DEVIATIONS))
         return 1
     traceback.print_exception(type(error), error, learner_traceback(error, path))
     return 1
