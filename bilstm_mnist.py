@@ -1,6 +1,6 @@
 """A bidirectional LSTM reads an MNIST image row by row, forwards and backwards, and classifies it.
 
-Page: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅳ (one bidirectional layer of
+Page: "TensorFlow学习(十三):构造LSTM超长简明教程", 二.Ⅳ (one bidirectional layer of
 10 units each way) and Ⅴ (forward and backward MultiRNNCell stacks 30 -> 10). The page's Ⅳ and Ⅴ are
 Ⅲ's script with another graph; this file stands alone in the same way (lstm_mnist_classify.py is Ⅲ).
 

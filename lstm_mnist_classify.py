@@ -1,9 +1,9 @@
 """An LSTM reads an MNIST image row by row (28 steps of 28 pixels) and classifies the digit.
 
 Pages:
-  --variant stacked    tf-lstm-guide-sin-mnist-bilstm.txt, part 二 Ⅲ: two LSTM
+  --variant stacked    "TensorFlow学习(十三):构造LSTM超长简明教程", 二.Ⅲ: two LSTM
                        layers 30 -> 10, the last output is the logits, Adam 0.001, batch 128, 50 epochs.
-  --variant projected  tf-notes-basics-rnn-classification-regression.txt, "用来做
+  --variant projected  the TensorFlow notes page (Session, 变量, placeholder … RNN), "用来做
                        classification的例子" (Morvan's): 28 -> 128 input layer, BasicLSTMCell(128),
                        output layer, Adam 0.001, batch 128, training_iters 100000.
 

@@ -1,6 +1,6 @@
 """Morvan's "RNN LSTM (回归例子)": an LSTM reads a sin curve and predicts the cos curve.
 
-Page: morvan-tf-lstm-regression.txt (TF 1.x), run here on TensorFlow 2.21 in
+Page: 莫烦 (Morvan), "RNN LSTM (回归例子)" (TF 1.x), run here on TensorFlow 2.21 in
 graph mode through tf.compat.v1. `--cell rnn` is the BasicRNNCell version of the same idea from the
 TF notes page ("CNN做regression的例子", really an RNN); `--cell rnn --steps 100` is the TF counterpart
 of Morvan's PyTorch RNN regression page.

@@ -1,8 +1,8 @@
 """Predict the next value of a sin curve from the previous TIME_STEPS values with an LSTM.
 
-Pages: tf-lstm-guide-sin-mnist-bilstm.txt, part 二 (Ⅰ one LSTM layer of 1 unit;
+Pages: "TensorFlow学习(十三):构造LSTM超长简明教程", 二 (Ⅰ one LSTM layer of 1 unit;
 Ⅱ two layers 30 -> 1; Ⅱ' the same unrolled by hand with a hand-built initial state), and the TFLearn
-sin predictor of tf-rnn-notes-ptb-language-model.txt (2 x 30 LSTM with a linear
+sin predictor of "TensorFlow学习笔记(六)循环神经网络" (四.2; 2 x 30 LSTM with a linear
 head, Adagrad 0.1, 3000 steps), rebuilt as a plain graph because tf.contrib.learn is gone.
 
     python lstm_sin_predict.py                      # Ⅱ, the page's recommended model (50 epochs)

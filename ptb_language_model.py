@@ -1,7 +1,7 @@
 """The PTB word-level LSTM language model of the TensorFlow book (TensorFlow学习笔记(六), 自然语言建模).
 
-Page: tf-rnn-notes-ptb-language-model.txt. `--model tutorial` (the default) is the
-page's model; `--model small|medium|large|test` are the official TensorFlow PTB tutorial's configs
+Page: "TensorFlow学习笔记(六)循环神经网络", 四.1 自然语言建模. `--model tutorial` (the default) is the page's
+model; `--model small|medium|large|test` are the official TensorFlow PTB tutorial's configs
 (Zaremba et al. 2014: 115.9 / 82.1 / 78.3 test perplexity on full PTB), with its learning-rate decay.
 
     python ptb_language_model.py --data_path data/ptb              # the page: 2 epochs

@@ -150,11 +150,20 @@ def isa_named(verbose):
 
 
 def machine_words(m, lang):
+    cpu = re.sub(r"\((R|TM)\)", "", m["cpu"]).replace("  ", " ").strip()
+    isa = short_isa(m.get("isa"))
     if lang == 0:
-        return "%d cores of an %s, %s GiB, %s" % (m["cores"], m["cpu"], m["memory_gib"],
-                                                 "%d GPU" % m["gpus"] if m["gpus"] else "no GPU")
-    return "%s 的 %d 个核,%s GiB 内存,%s" % (m["cpu"], m["cores"], m["memory_gib"],
+        return "%d cores of an %s%s, %s GiB, %s" % (m["cores"], cpu, " (oneDNN: %s)" % isa if isa else "",
+                                                   m["memory_gib"], "%d GPU" % m["gpus"] if m["gpus"] else "no GPU")
+    return "%s%s 的 %d 个核,%s GiB 内存,%s" % (cpu, "(oneDNN:%s)" % isa if isa else "", m["cores"], m["memory_gib"],
                                            "%d 个 GPU" % m["gpus"] if m["gpus"] else "没有 GPU")
+
+
+def short_isa(isa):
+    """oneDNN's ISA line in a few words: "Intel AVX-512 with ... Intel AMX with ..." -> "AVX-512, AMX"."""
+    if not isa:
+        return None
+    return ", ".join(dict.fromkeys(re.findall(r"AMX|AVX-512|AVX2|AVX(?![-2])|SSE4\.1", isa))) or isa
 
 
 def versions():
@@ -246,31 +255,49 @@ def shown(row, entry, lang):
 
 
 DATA = {"mnist": ("the real MNIST files", "真实的 MNIST 文件"),
+        "ptb": ("the whole PTB (929,589 training words, the files the official tutorial reads)",
+                "完整的 PTB(训练集 929,589 个词,即官方教程读取的文件)"),
         "ptb-lite": ("ptb-lite, real PTB text with a training file 12 times smaller than PTB's (its perplexities are "
                      "not comparable with published ones; [what it is](docs/results.md#ptb-language-model))",
                      "ptb-lite,真实的 PTB 文本,但训练文件只有 PTB 的十二分之一(困惑度不能和发表的结果比较;"
                      "[说明](docs/results.md#ptb-language-model))")}
 
 
-def machine_line(results, lang, links):
-    """Where and when the figures were measured (one line a sitting), and on what data; links: the path from
-    the page to docs/."""
+def sittings_of(results):
+    """{sitting key: [row names]}, in the rows' order: the rows measured on one machine, Python, TensorFlow, day."""
     sittings = {}
     for name in [r["name"] for r in ROWS if r["name"] in results]:
         e = results[name]
         key = (json.dumps(e["machine"], sort_keys=True), e["python"], e["tensorflow"], e["date"])
         sittings.setdefault(key, []).append(name)
+    return sittings
+
+
+MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def mark(results, name):
+    """The row's sitting mark where the rows come from more than one sitting ("" else)."""
+    sittings = list(sittings_of(results).values())
+    return "" if len(sittings) < 2 else next(MARKS[i] for i, names in enumerate(sittings) if name in names)
+
+
+def machine_line(results, lang, links):
+    """Where and when the figures were measured (one line a sitting, marked where there are more), and on what
+    data; links: the path from the page to docs/."""
     lines = []
-    for (where, python, tensorflow, date), names in sittings.items():
+    sittings = sittings_of(results)
+    for i, ((where, python, tensorflow, date), names) in enumerate(sittings.items()):
         data = [DATA.get(d, (d, d))[lang].replace("docs/", links)
                 for d in sorted({results[n]["data"] for n in names if results[n]["data"]})]
         words = machine_words(json.loads(where), lang)
+        sign = MARKS[i] + " " if len(sittings) > 1 else ""
         if lang == 0:
-            lines.append("Measured on %s, Python %s, TensorFlow %s, seed 1, on %s%s." % (
-                words, python, tensorflow, date, "; data: " + "; ".join(data) if data else ""))
+            lines.append("%sMeasured on %s, Python %s, TensorFlow %s, seed 1, on %s%s." % (
+                sign, words, python, tensorflow, date, "; data: " + "; ".join(data) if data else ""))
         else:
-            lines.append("测量于 %s,Python %s,TensorFlow %s,seed 1,%s%s。" % (
-                words, python, tensorflow, date, ";数据:" + ";".join(data) if data else ""))
+            lines.append("%s测量于 %s,Python %s,TensorFlow %s,seed 1,%s%s。" % (
+                sign, words, python, tensorflow, date, ";数据:" + ";".join(data) if data else ""))
     return "\n".join(lines)
 
 
@@ -281,8 +308,8 @@ def readme_block(results, lang):
     for row in ROWS:
         if row["readme"] and row["name"] in results:
             e = results[row["name"]]
-            lines.append("| `%s` | %s | %s | %.1f s |" % (row["command"], row["page"][lang], shown(row, e, lang),
-                                                          e["wall_seconds"]))
+            lines.append("| `%s` | %s | %s | %.1f s%s |" % (row["command"], row["page"][lang], shown(row, e, lang),
+                                                            e["wall_seconds"], mark(results, row["name"])))
     return "\n".join(lines) + "\n\n" + machine_line(results, lang, links="docs/")
 
 

@@ -38,7 +38,6 @@ def project_folder(start):
 
 os.chdir(project_folder(os.path.abspath("")))
 sys.path.insert(0, os.getcwd())
-__file__ = os.path.join(os.getcwd(), "{script}")    # the cells below are that script's
 
 def versions():
     try:

@@ -4,7 +4,8 @@ ptb_word_lm.py), one concern a module; `import support` loads no TensorFlow (`tf
   command_line        flags, each default said once, checked before TensorFlow loads (parser, check_run_args)
   memory              a run too large for the machine refused with its estimate (lstm_memory, dense_memory)
   tf1                 tf, rnn: tensorflow.compat.v1 in graph mode; start_run, session_config, rnn_mode
-  running             run(main, parse_args): signals, pipes; stop, write_failed; training_guard, check_finite
+  entry               run(main, parse_args): a script's command line, or its run in a Jupyter kernel
+  running             signals, pipes; run_main, stop, write_failed; training_guard, check_finite
   notebook            run_in_notebook: a Jupyter kernel's run, its early end one line and no SystemExit
   output_files        outputs tried before training; write_atomically; write_metrics (--metrics_json)
   figures             pyplot, write_figure, save_whole_figure, can_show (a window can open)
@@ -38,7 +39,8 @@ from .mnist import EVAL_BATCH, mnist_accuracy, load_mnist, mnist_report, mnist_t
 from .output_files import check_outputs, write_metrics  # noqa: E402
 from .progress import Progress  # noqa: E402
 from .notebook import run_in_notebook  # noqa: E402
-from .running import Diverged, check_finite, run, stop, terminal_output, training_guard  # noqa: E402
+from .entry import run  # noqa: E402
+from .running import Diverged, check_finite, stop, terminal_output, training_guard  # noqa: E402
 from .tensorboard_events import close_writer, scalar, summary_writer  # noqa: E402
 from .tf1 import (Device, load_tensorflow, rnn, rnn_mode, session_config, start_run,  # noqa: E402
                   start_up_log_hidden, tf)

@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 
-from .tf1 import load_tensorflow, tf
+from .tf1 import tf
 
 
 def stop(message):   # a user's problem: one line on stderr, exit status 2
@@ -79,27 +79,6 @@ def say(line):   # a line that must not fail (a closed terminal after SIGHUP)
         print(line, flush=True)
     except (OSError, ValueError):
         pass
-
-
-def run(main, parse_args):
-    """A script's command line: the flags (a bad one exits 2 before TensorFlow loads), TensorFlow, main(args);
-    Ctrl-C, SIGTERM, SIGHUP end it wherever they come (under IPython its own handlers are left alone). In a
-    Jupyter kernel (an editor running every cell of the script, this one too) the kernel's own command line
-    is not the script's: the page runs as a notebook's run cell runs it, with ARGS where a cell set it."""
-    from .notebook import kernel_argv, run_in_notebook
-    if kernel_argv():
-        return run_in_notebook(main, parse_args, main.__globals__.get("ARGS", []))
-    with terminal_output():
-        args = parse_args()
-        notebook = "IPython" in sys.modules
-        del RECEIVED[:]
-        if not notebook:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)   # a signal while TensorFlow loads: just stop
-        load_tensorflow()
-        if not notebook:
-            for signum in STOPS:
-                signal.signal(signum, on_signal)
-        run_main(main, args)
 
 
 def run_main(main, args):

@@ -4,7 +4,7 @@ Each test builds the page's graph, prints what the page prints, then asserts it:
 
     python -m pytest tests/test_guide_api.py -s -v
 
-Page: tf-lstm-guide-sin-mnist-bilstm.txt. TF1: `tf.contrib.rnn.X` is `tf.nn.rnn_cell.X` here (with
+Page: "TensorFlow学习(十三):构造LSTM超长简明教程". TF1: `tf.contrib.rnn.X` is `tf.nn.rnn_cell.X` here (with
 tf-keras and TF_USE_LEGACY_KERAS=1, set by conftest.py as each script sets it).
 """
 import numpy as np

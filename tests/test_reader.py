@@ -10,7 +10,7 @@ import pytest
 
 from data import download, reader
 from data.reader import PTBDataError
-from helpers import needs_posix, write_ptb
+from helpers import write_ptb
 
 RAW = [4, 3, 2, 1, 0, 5, 6, 1, 1, 1, 1, 0, 3, 4, 1]
 FIRST = ([[4, 3], [5, 6], [1, 0]], [[3, 2], [6, 1], [0, 3]])

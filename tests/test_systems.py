@@ -2,10 +2,8 @@
 (no "\n" turned into "\r\n"), downloads find certificates, flags in one string keep a Windows path, the memory
 check has a reading without /proc."""
 import ast
-import gzip
 import hashlib
 import io
-import json
 import os
 import ssl
 import tarfile

@@ -2,7 +2,6 @@
 per family of old names, run unmodified in this process as the command runs them; how runs end; that nothing
 else sees TF1; and the command itself in a real process."""
 import os
-import signal
 import subprocess
 import sys
 import textwrap

@@ -8,8 +8,6 @@ import sys
 import sysconfig
 import types
 
-from . import names
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 USED = set()           # the old names (keys of names.TABLE) the learner's code used
 _real_import = builtins.__import__

@@ -27,6 +27,9 @@ DEFECTS = [
      "train_data, valid_data, test_data, _ = reader.ptb_raw_data(DATA_PATH)"),
     ("AttributeError", r"has no attribute 'final_output'", r"final_output",
      "the page's model.final_output is model.final_state, the state fed back into the next batch"),
+    ("AttributeError", r"has no attribute 'train_op'", r"model\.train_op",
+     "the page's run_epoch fetches model.train_op, which the evaluation model does not have: fetch the "
+     "train_op argument it is given (tf.no_op() for evaluation)"),
     ("ValueError", r"Cannot feed value of shape \((\d+),", r"",
      "a batch smaller than the fixed BATCH_SIZE of the graph (the page's zero_state(BATCH_SIZE)): build the zero "
      "state with the batch's real size, zero_state(tf.shape(x)[0], tf.float32), or drop the partial batch"),
