@@ -27,6 +27,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_FILE = os.path.join(ROOT, "docs", "results.json")
+GALLERY = os.path.join(ROOT, "docs", "gallery")
 START, END = "<!-- results: written by docs/make_results.py -->", "<!-- results: end -->"
 
 # The printed figures: (label, regular expression on the run's standard output, "first" or "last" match).
@@ -190,9 +191,9 @@ def printed(row, stdout):
     return found
 
 
-def run(row, data, extra, gallery, sitting):
-    """Run one row's command; returns its entry of the data file. Its figure is drawn beside the run and
-    moved into the gallery only once the run has printed every figure."""
+def run(row, data, extra, gallery, sitting, env=None):
+    """Run one row's command (with env added to the environment); returns its entry of the data file. Its figure
+    is drawn beside the run and moved into the gallery only once the run has printed every figure."""
     args = row["command"].split()[1:]     # plain words (a Windows path keeps its backslashes)
     if row["data"] and data.get(row["data"]):
         args += [DATA_FLAG[row["data"]], data[row["data"]]]
@@ -201,7 +202,7 @@ def run(row, data, extra, gallery, sitting):
         argv = [sys.executable] + args + ["--plot", figure, "--metrics_json", metrics_path] + extra
         print("run:", " ".join(shlex.quote(a) for a in argv[1:]), flush=True)
         start = time.time()
-        p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+        p = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, **(env or {})))
         wall = time.time() - start
         if p.returncode != 0:
             fail("%s exited %d: %s" % (row["command"], p.returncode,
@@ -335,9 +336,73 @@ def replace_block(text, block):
     return before + START + "\n" + block + "\n" + END + rest.split(END, 1)[1]
 
 
+# The same rows with oneDNN held to each instruction set (ONEDNN_MAX_CPU_ISA; "" none), and with oneDNN off
+ISA_FILE = os.path.join(ROOT, "docs", "isa.json")
+ISA_ROWS = ["lstm_regression", "lstm_sin_predict"]
+ISA_LIMITS = ["SSE41", "AVX", "AVX2", "AVX512_CORE", "AVX512_CORE_VNNI", "AVX512_CORE_BF16", "AVX512_CORE_AMX", "",
+              "TF_ENABLE_ONEDNN_OPTS=0"]
+ISA_START, ISA_END = "<!-- isa: written by docs/make_results.py --isa -->", "<!-- isa: end -->"
+
+
+def isa_experiment(sitting):
+    """Each of ISA_ROWS under each of ISA_LIMITS, on this machine: {name: {limit: printed figures}}."""
+    found = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ISA_ROWS:
+            for limit in ISA_LIMITS:
+                env = dict([limit.split("=")]) if "=" in limit else {"ONEDNN_MAX_CPU_ISA": limit} if limit else {}
+                found.setdefault(name, {})[limit] = run(ROW[name], {}, [], tmp, sitting, env)["printed"]
+    return dict(sitting, rows=found)
+
+
+def isa_block(isa):
+    """The table of docs/results.md: each limit's printed figures, a column a row."""
+    head = "| oneDNN held to | " + " | ".join("`%s`" % ROW[n]["command"] for n in isa["rows"]) + " |"
+    lines = [head, "|---" * (len(isa["rows"]) + 1) + "|"]
+    for limit in ISA_LIMITS:
+        label = "`%s`" % limit if "=" in limit else "`ONEDNN_MAX_CPU_ISA=%s`" % limit if limit else "no limit"
+        lines.append("| %s | %s |" % (label, " | ".join(shown(ROW[n], {"printed": isa["rows"][n][limit]}, 0)
+                                                      for n in isa["rows"])))
+    return "\n".join(lines) + "\n\nMeasured on %s, Python %s, TensorFlow %s, seed 1, on %s." % (
+        machine_words(isa["machine"], 0), isa["python"], isa["tensorflow"], isa["date"])
+
+
+# The whole-PTB rows beside the official tutorial's table (ptb_word_lm.py: small, 13 epochs; Zaremba et al. 2014)
+OFFICIAL_SMALL = {"train": "37.99", "valid": "121.39", "test": "115.91"}
+PTB_START, PTB_END = "<!-- ptb: written by docs/make_results.py -->", "<!-- ptb: end -->"
+
+
+def ptb_block(results):
+    lines = ["| command | data | train / valid / test perplexity | the official table | wall |",
+             "|---|---|---|---|---|"]
+    for name in ("ptb_language_model", "ptb_language_model_small"):
+        if name in results:
+            e, p = results[name], results[name]["printed"]
+            official = " / ".join(OFFICIAL_SMALL[k] for k in ("train", "valid", "test")) if name.endswith("small") \
+                else "none (the page prints none)"
+            ratio = "" if not name.endswith("small") else " (ours / table: %s)" % " / ".join(
+                "%.3f" % (float(p[k]) / float(OFFICIAL_SMALL[k])) for k in ("train", "valid", "test"))
+            lines.append("| `%s` | %s | %s / %s / %s%s | %s | %.1f s |" % (
+                e["command"], e["data"], p["train"], p["valid"], p["test"], ratio, official, e["wall_seconds"]))
+    e = results.get("ptb_language_model_small") or results.get("ptb_language_model")
+    return "\n".join(lines) + ("\n\nMeasured on %s, Python %s, TensorFlow %s, seed 1, on %s (sitting %s)." % (
+        machine_words(e["machine"], 0), e["python"], e["tensorflow"], e["date"], e.get("sitting", "?")) if e else "")
+
+
+def replace_marked(text, start, end, block):
+    before, rest = text.split(start, 1)
+    return before + start + "\n" + block + "\n" + end + rest.split(end, 1)[1]
+
+
 def pages(results):
     """{path under ROOT: the text this script writes there} for the current files."""
     written = {os.path.join("docs", "gallery.md"): gallery_page(results)}
+    with open(os.path.join(ROOT, "docs", "results.md"), encoding="utf-8") as f:
+        text = replace_marked(f.read(), PTB_START, PTB_END, ptb_block(results))
+    if os.path.exists(ISA_FILE):
+        with open(ISA_FILE, encoding="utf-8") as f:
+            text = replace_marked(text, ISA_START, ISA_END, isa_block(json.load(f)))
+    written[os.path.join("docs", "results.md")] = text
     for lang, name in enumerate(["README.md", "README.zh-CN.md"]):
         with open(os.path.join(ROOT, name), encoding="utf-8") as f:
             written[name] = replace_block(f.read(), readme_block(results, lang))
@@ -374,13 +439,20 @@ def main(argv=None):
     p.add_argument("--extra", default="", help="flags added to every command (a test: '--max_steps 2')")
     p.add_argument("--out", help="write the data file and the figures in this folder, and no page "
                                  "(default: docs/results.json, docs/gallery/, and the pages)")
+    p.add_argument("--isa", action="store_true", help="run %s under each ONEDNN_MAX_CPU_ISA into docs/isa.json, "
+                                                      "then write the pages" % ", ".join(ISA_ROWS))
     p.add_argument("--take", metavar="DIR", help="run nothing: take the rows an earlier --out DIR run measured "
                                                  "(its data file and figures), then write the pages")
     args = p.parse_args(argv)
     data_file = os.path.join(args.out, "results.json") if args.out else DATA_FILE
-    gallery = args.out or os.path.join(ROOT, "docs", "gallery")
+    gallery = args.out or GALLERY
+    os.makedirs(gallery, exist_ok=True)
     results = read_rows(data_file) if os.path.exists(data_file) else {}
-    if args.take:
+    if args.isa:
+        sitting = dict(machine=machine(), date=time.strftime("%Y-%m-%d"), sitting=time.strftime("%Y-%m-%d %H:%M"),
+                       **versions())
+        write(ISA_FILE, json.dumps(isa_experiment(sitting), indent=1, ensure_ascii=False) + "\n")
+    elif args.take:
         taken = read_rows(os.path.join(args.take, "results.json"))
         for name in taken:
             shutil.copyfile(os.path.join(args.take, name + ".png"), os.path.join(gallery, name + ".png"))

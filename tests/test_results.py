@@ -110,3 +110,69 @@ def test_a_command_that_fails_is_one_line_and_exit_2(tmp_path, monkeypatch, caps
     assert e.value.code == 2 and err == "error: python %s exited 2: error: MNIST is not in data/mnist\n" % page
     assert (tmp_path / "stand_in.png").read_bytes() == b"old" and (tmp_path / "results.json").read_text() == \
         '{"rows": {}}' and sorted(os.listdir(tmp_path)) == ["page.py", "results.json", "stand_in.png"]
+
+
+def test_take_brings_in_an_earlier_out_runs_rows_and_figures(tmp_path, monkeypatch):
+    """A long run measured with --out into a scratch folder is taken in with --take once it succeeded."""
+    mr = make_results()
+    monkeypatch.setattr(mr, "onednn_isa", lambda: None)
+    page = tmp_path / "page.py"
+    page.write_text(PAGE)
+    monkeypatch.setitem(mr.ROW, "stand_in", dict(mr.ROW["lstm_regression"], name="stand_in",
+                                                  command="python %s" % page))
+    mr.main(["--only", "stand_in", "--extra", "--max_steps 2", "--out", str(tmp_path / "scratch")])
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "results.json").write_text('{"rows": {}}')
+    monkeypatch.setattr(mr, "DATA_FILE", str(target / "results.json"))
+    monkeypatch.setattr(mr, "pages", lambda results: {})
+    monkeypatch.setattr(mr, "GALLERY", str(target))
+    mr.main(["--take", str(tmp_path / "scratch")])
+    assert set(json.loads((target / "results.json").read_text())["rows"]) == {"stand_in"}
+    assert (target / "stand_in.png").read_bytes() == b"\x89PNG stand-in"
+
+
+def test_a_damaged_data_file_is_one_line(tmp_path, monkeypatch, capsys):
+    mr = make_results()
+    (tmp_path / "results.json").write_text('{"rows": {"lstm_regression": {"printed": {}')
+    monkeypatch.setattr(mr, "DATA_FILE", str(tmp_path / "results.json"))
+    with pytest.raises(SystemExit) as e:
+        mr.main(["--render"])
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and err.startswith("error: %s cannot be read (" % (tmp_path / "results.json"))
+    assert err.endswith("git checkout it, or run the rows again\n") and len(err.splitlines()) == 1
+
+
+def test_ctrl_c_during_a_row_keeps_the_data_file_and_the_gallery(tmp_path, monkeypatch, capsys):
+    mr = make_results()
+    monkeypatch.setattr(mr, "onednn_isa", lambda: None)
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(mr.subprocess, "run", interrupted)
+    (tmp_path / "results.json").write_text('{"rows": {}}')
+    with pytest.raises(SystemExit) as e:
+        mr.main(["--only", "lstm_regression", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert e.value.code == 130 and "Interrupted in python lstm_regression.py" in err and "Traceback" not in err
+    assert sorted(os.listdir(tmp_path)) == ["results.json"]
+    assert (tmp_path / "results.json").read_text() == '{"rows": {}}'
+
+
+def test_the_isa_experiment_runs_each_row_under_each_limit(monkeypatch):
+    mr = make_results()
+    seen = []
+
+    def run(row, data, extra, gallery, sitting, env=None):
+        seen.append((row["name"], env))
+        return {"printed": {"first cost": "1", "last cost": env.get("ONEDNN_MAX_CPU_ISA", "-"), "test mse": "0"}}
+    monkeypatch.setattr(mr, "run", run)
+    monkeypatch.setattr(mr, "ISA_ROWS", ["lstm_regression"])
+    monkeypatch.setattr(mr, "ISA_LIMITS", ["AVX2", "", "TF_ENABLE_ONEDNN_OPTS=0"])
+    isa = mr.isa_experiment({"machine": {"cpu": "x", "isa": "Intel AVX2", "cores": 2, "memory_gib": 8, "gpus": 0},
+                             "python": "3", "tensorflow": "2", "date": "d"})
+    assert seen == [("lstm_regression", {"ONEDNN_MAX_CPU_ISA": "AVX2"}), ("lstm_regression", {}),
+                    ("lstm_regression", {"TF_ENABLE_ONEDNN_OPTS": "0"})]
+    block = mr.isa_block(isa)
+    assert "| `ONEDNN_MAX_CPU_ISA=AVX2` | `cost:` 1 → AVX2; test mse 0 |" in block and "| no limit |" in block
+    assert "(oneDNN: AVX2)" in block

@@ -233,6 +233,17 @@ def test_flags_app_run_logging_and_queue_runners(run):
     assert (status, err, out.splitlines()[0]) == (0, "", "[0, 1, 2]")
 
 
+def test_numpy_takes_the_pages_newshape_during_the_run_only(run):
+    status, out, err = run("""
+        import numpy as np
+        import tensorflow as tf
+        print(np.reshape(np.arange(6), newshape=(2, 3)).shape, np.reshape(np.arange(6), (3, 2)).shape)
+        """)
+    assert (status, err, out.splitlines()[0]) == (0, "", "(2, 3) (3, 2)")
+    assert "np.reshape(a, newshape=...)" in used(out)
+    assert not hasattr(np.reshape, "tf1_runner")                    # numpy as it was, after the run
+
+
 # ---------------------------------------------------------------------------------- how runs end
 def test_a_name_not_put_back_is_one_line_and_exit_2(run):
     status, out, err = run("""
@@ -264,7 +275,8 @@ def test_a_pages_known_defect_is_named_with_its_fix(run):
         stacked = tf.nn.rnn_cell.MultiRNNCell(cell)
         """)
     assert status == 1 and len(err.splitlines()) == 1
-    assert "a known defect of the page's own code stops it at `stacked = tf.nn.rnn_cell.MultiRNNCell(cell)`" in err and "MultiRNNCell([" in err and "docs/deviations.md" in err
+    assert "a known defect of the page's own code stops it at `stacked = tf.nn.rnn_cell.MultiRNNCell(cell)`" in err
+    assert "MultiRNNCell([" in err and "docs/deviations.md" in err
 
 
 def test_missing_data_ctrl_c_and_a_full_disk_end_as_the_scripts_do(run, tmp_path, monkeypatch):
@@ -356,14 +368,16 @@ def test_the_notebook_line_makes_the_next_cells_tf1(tmp_path):
     cells = ["%load_ext tf1",
              "import tensorflow as tf\nfrom tensorflow.contrib import rnn\ncell = rnn.BasicLSTMCell(3)",
              "x = tf.placeholder(tf.float32, [1, 2, 4])\nout, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
-             "sess = tf.Session()\nsess.run(tf.initialize_all_variables())\nprint(sess.run(out, {x: [[[1] * 4] * 2]}).shape)"]
+             "sess = tf.Session()\nsess.run(tf.initialize_all_variables())\n"
+             "print(sess.run(out, {x: [[[1] * 4] * 2]}).shape)"]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = dict(os.environ)
     os.environ["PYTHONPATH"] = ROOT          # as `pip install -e .` makes tf1 importable from any folder
     for name in ("TF_USE_LEGACY_KERAS", "PYTEST_CURRENT_TEST"):
         os.environ.pop(name, None)
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(tmp_path)}}).execute()
     finally:
         os.environ.clear()
         os.environ.update(env)

@@ -3,6 +3,7 @@ import of `tensorflow...` made by the learner's files or notebook cells with nam
 tensorflow.compat.v1 (graph mode) and put back the removed ones (names.TABLE); every other module (TensorFlow
 itself, Keras, this project) imports the real TensorFlow 2. Each old name used is recorded in USED."""
 import builtins
+import inspect
 import os
 import sys
 import sysconfig
@@ -68,7 +69,8 @@ def build(tf):
     from . import contrib, learn
 
     def concat(*args, **kwargs):       # TF < 1.0: concat(concat_dim, values)
-        if "concat_dim" in kwargs or (len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], (list, tuple))):
+        if "concat_dim" in kwargs or (len(args) >= 2 and isinstance(args[0], int)
+                                      and isinstance(args[1], (list, tuple))):
             USED.add("tf.concat(axis, values)")
             axis = kwargs.pop("concat_dim") if "concat_dim" in kwargs else args[0]
             values = kwargs.pop("values") if "values" in kwargs else args[1]
@@ -224,6 +226,22 @@ def tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
     return module if fromlist else _top
 
 
+def numpy_of_the_pages():
+    """numpy.reshape that takes the newshape= the pages pass (numpy 2.4 removed it); as it is on older numpy."""
+    import numpy
+    real = numpy.reshape
+    if "newshape" in inspect.signature(real).parameters or getattr(real, "tf1_runner", False):
+        return
+
+    def reshape(a, *args, newshape=None, **kwargs):
+        if newshape is not None:
+            USED.add("np.reshape(a, newshape=...)")
+            args = (newshape,) + args
+        return real(a, *args, **kwargs)
+    reshape.__doc__, reshape.tf1_runner, reshape.real = real.__doc__, True, real
+    numpy.reshape = reshape
+
+
 def turn_on():
     """TensorFlow in graph mode (support.load_tensorflow: Keras 2, the start-up log hidden), then the learner's
     imports of tensorflow answered by the TF1 namespaces. Returns the `tensorflow` the learner sees."""
@@ -232,12 +250,15 @@ def turn_on():
     if _top is None:
         _top = build(tf)
         _top._extra.update(helper_modules())
+    numpy_of_the_pages()
     builtins.__import__ = tf1_import
     return _top
 
 
 def turn_off():
+    import numpy
     builtins.__import__ = _real_import
+    numpy.reshape = getattr(numpy.reshape, "real", numpy.reshape)
 
 
 def on():

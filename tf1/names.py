@@ -63,6 +63,8 @@ TABLE = {
                                    CONTRIB),
     "tf.contrib.learn.SKCompat": ("a session loop: fit feeds batches, predict runs the predictions", CONTRIB),
     "tf.contrib.learn.models.logistic_regression": ("tf.layers.dense and softmax cross-entropy", CONTRIB),
+    # numpy of the pages' years
+    "np.reshape(a, newshape=...)": ("np.reshape(a, shape)", "numpy 2.1 renamed newshape to shape; numpy 2.4 removed it"),
     # the helper modules
     "tensorflow.examples.tutorials.mnist.input_data": ("data/input_data.py (this project; tf.keras.datasets.mnist "
                                                        "in TF 2)", "removed in TF 2.0"),
