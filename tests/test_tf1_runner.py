@@ -104,6 +104,29 @@ def test_contrib_rnn_cells_static_rnn_and_the_old_nn_names(run):
             "tf.nn.sparse_softmax_cross_entropy_with_logits(logits, labels)"} <= used(out)
 
 
+def test_the_tf_0_x_rnn_modules_and_legacy_rnn_decoder(run):
+    status, out, err = run("""
+        import numpy as np
+        import tensorflow as tf
+        from tensorflow.models.rnn import rnn, rnn_cell
+        from tensorflow.contrib import legacy_seq2seq
+        steps = [tf.ones([2, 3]) for _ in range(4)]
+        with tf.variable_scope("bi"):
+            outputs, _, _ = rnn.bidirectional_rnn(rnn_cell.BasicLSTMCell(2), rnn_cell.BasicLSTMCell(2), steps,
+                                                  dtype=tf.float32)
+        cell = rnn_cell.GRUCell(3)
+        decoded, state = legacy_seq2seq.rnn_decoder(steps, cell.zero_state(2, tf.float32), cell,
+                                                    loop_function=lambda prev, i: tf.identity(prev))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            bi, dec = sess.run([outputs[-1], decoded])
+        print(bi.shape, len(dec), dec[0].shape, bool(np.all(dec[1] != dec[2])))
+        """)
+    assert (status, err, out.splitlines()[0]) == (0, "", "(2, 4) 4 (2, 3) True")
+    assert {"tensorflow.models.rnn.rnn", "tensorflow.models.rnn.rnn_cell",
+            "tf.contrib.legacy_seq2seq.rnn_decoder"} <= used(out)
+
+
 def test_the_sequence_losses_compute_what_tf1_computed(run):
     """sequence_loss_by_example: each example's weighted sum over the steps, over the sum of the weights;
     softmax_loss_function called by name, or by position as Morvan's ms_error(y_target, y_pre) was;
@@ -330,7 +353,7 @@ def test_only_the_learners_code_sees_tf1(run, tmp_path):
 def test_the_docs_table_is_the_runners_table():
     with open(os.path.join(ROOT, names.DOCS), encoding="utf-8") as f:
         text = f.read()
-    assert text.split(names.START)[1].split(names.END)[0].strip() == names.docs_table()
+    assert text.split(names.START)[1].split(names.END)[0].strip() == names.docs_table(), "run python -m tf1.names"
     assert names.report({"tf.sub"}).endswith("tf.sub -> tf.subtract")
 
 

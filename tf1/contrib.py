@@ -38,6 +38,24 @@ def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=
     return log_perps
 
 
+def rnn_decoder(decoder_inputs, initial_state, cell, loop_function=None, scope=None):
+    """cell over the inputs in turn from initial_state (with loop_function, each input after the first made from the
+    previous output); returns (outputs, state)."""
+    with tf.variable_scope(scope or "rnn_decoder"):
+        state, outputs, prev = initial_state, [], None
+        for i, inp in enumerate(decoder_inputs):
+            if loop_function is not None and prev is not None:
+                with tf.variable_scope("loop_function", reuse=True):
+                    inp = loop_function(prev, i)
+            if i > 0:
+                tf.get_variable_scope().reuse_variables()
+            output, state = cell(inp, state)
+            outputs.append(output)
+            if loop_function is not None:
+                prev = output
+    return outputs, state
+
+
 def sequence_loss(logits, targets, weights, average_across_timesteps=True, average_across_batch=True,
                   softmax_loss_function=None, name=None):
     """tf.contrib.seq2seq.sequence_loss: logits [batch, steps, classes], targets and weights [batch, steps];

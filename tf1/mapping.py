@@ -109,8 +109,10 @@ def build(tf):
             "tensorflow.contrib.learn.python.learn", {"estimators": Namespace(
                 "tensorflow.contrib.learn.python.learn.estimators", {"estimator": estimator}, closed=True)},
             closed=True)}, closed=True)}, closed=True)
-    legacy_seq2seq = Namespace("tensorflow.contrib.legacy_seq2seq", {"sequence_loss_by_example": (
-        contrib.sequence_loss_by_example, "tf.contrib.legacy_seq2seq.sequence_loss_by_example")}, closed=True)
+    legacy_seq2seq = Namespace("tensorflow.contrib.legacy_seq2seq", {
+        "sequence_loss_by_example": (contrib.sequence_loss_by_example,
+                                     "tf.contrib.legacy_seq2seq.sequence_loss_by_example"),
+        "rnn_decoder": (contrib.rnn_decoder, "tf.contrib.legacy_seq2seq.rnn_decoder")}, closed=True)
     rnn = Namespace("tensorflow.contrib.rnn", {
         "LSTMBlockCell": (contrib.LSTMBlockCell, "tf.contrib.rnn.LSTMBlockCell"),
         **{n: (getattr(tf.nn.rnn_cell, n), "tf.contrib.rnn") for n in dir(tf.nn.rnn_cell) if n[0].isupper()},
@@ -181,10 +183,17 @@ def helper_modules():
         "input_data": (input_data, "tensorflow.examples.tutorials.mnist.input_data")}, closed=True)
     ptb = Namespace("tensorflow.models.rnn.ptb", {"reader": (reader, "tensorflow.models.rnn.ptb.reader")},
                     closed=True)
+    tf = sys.modules["tensorflow"].compat.v1
+    old_rnn = Namespace("tensorflow.models.rnn.rnn", {
+        "rnn": (tf.nn.static_rnn, "tensorflow.models.rnn.rnn"),
+        "bidirectional_rnn": (tf.nn.static_bidirectional_rnn, "tensorflow.models.rnn.rnn")}, tf.nn, closed=True)
+    old_cell = Namespace("tensorflow.models.rnn.rnn_cell", {
+        n: (getattr(tf.nn.rnn_cell, n), "tensorflow.models.rnn.rnn_cell") for n in dir(tf.nn.rnn_cell)
+        if n[0].isupper()}, closed=True)
     return {"examples": Namespace("tensorflow.examples", {"tutorials": Namespace(
                 "tensorflow.examples.tutorials", {"mnist": mnist}, closed=True)}, closed=True),
-            "models": Namespace("tensorflow.models", {"rnn": Namespace("tensorflow.models.rnn", {"ptb": ptb},
-                                                                      closed=True)}, closed=True)}
+            "models": Namespace("tensorflow.models", {"rnn": Namespace(
+                "tensorflow.models.rnn", {"ptb": ptb, "rnn": old_rnn, "rnn_cell": old_cell}, closed=True)}, closed=True)}
 
 
 LIBRARIES = tuple(os.path.normcase(os.path.abspath(p)) + os.sep for p in {

@@ -51,6 +51,7 @@ TABLE = {
     "tf.contrib.legacy_seq2seq.sequence_loss_by_example": (
         "the weighted sum of softmax_loss_function (default: sparse softmax cross-entropy) over the time steps",
         CONTRIB),
+    "tf.contrib.legacy_seq2seq.rnn_decoder": ("a loop of cell(input, state) over the inputs", CONTRIB),
     "tf.contrib.seq2seq.sequence_loss": (
         "tf.nn.sparse_softmax_cross_entropy_with_logits, weighted and averaged", CONTRIB),
     "tf.contrib.layers.fully_connected": ("tf.layers.dense (its activation defaults to none, not ReLU)", CONTRIB),
@@ -70,6 +71,8 @@ TABLE = {
                                                        "in TF 2)", "removed in TF 2.0"),
     "tensorflow.models.rnn.ptb.reader": ("data/reader.py (this project)",
                                          "moved to the tensorflow/models repository in TF 1.0"),
+    "tensorflow.models.rnn.rnn": ("tf.nn (static_rnn, static_bidirectional_rnn)", "moved into tf.nn in TF 0.8"),
+    "tensorflow.models.rnn.rnn_cell": ("tf.nn.rnn_cell", "moved into tf.nn in TF 0.8"),
 }
 
 # a TF1 name the runner does not put back -> what to use instead (one line, exit 2)
@@ -113,3 +116,21 @@ def docs_table():
               "| TF1 name | use instead |", "|---|---|"]
     lines += ["| `%s` | %s |" % (name, instead) for name, instead in NOT_COVERED.items()]
     return "\n".join(lines)
+
+
+def write_docs(root):
+    """docs/tf1-to-tf2.md with its runner's table written anew from TABLE (`python -m tf1.names`)."""
+    import os
+    path = os.path.join(root, DOCS)
+    with open(path, encoding="utf-8") as f:
+        before, rest = f.read().split(START, 1)
+    text = before + START + "\n" + docs_table() + "\n" + END + rest.split(END, 1)[1]
+    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+if __name__ == "__main__":
+    import os
+    write_docs(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    print("wrote", DOCS)
