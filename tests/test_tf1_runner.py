@@ -409,3 +409,12 @@ def test_the_notebook_line_makes_the_next_cells_tf1(tmp_path):
     assert "import tensorflow as tf" in text(nb.cells[1]) and "tf.contrib.rnn" in text(nb.cells[1])
     assert text(nb.cells[2]).startswith("(1, 2, 3)\n") and "tf.initialize_all_variables" in text(nb.cells[2])
     assert "tf.contrib.rnn" not in text(nb.cells[2])           # each old name once, under the cell that used it
+
+
+def test_without_keras_2_one_line_says_what_to_install(run, monkeypatch):
+    from importlib import metadata
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "2.99.0" if name == "tf-keras" else real(name))
+    status, out, err = run("import tensorflow as tf\n")
+    assert (status, out) == (2, "") and err.startswith("error: tf-keras 2.99.0 does not match TensorFlow ")
+    assert len(err.splitlines()) == 1 and "pip install" in err

@@ -17,7 +17,11 @@ this project's scripts and modules included, is TensorFlow 2. Importing this pac
 def load_ipython_extension(ipython):
     """%load_ext tf1: the cells after it import TF1; each cell's new old names are reported under it."""
     from . import mapping, names
-    mapping.turn_on()
+    try:
+        mapping.turn_on()
+    except mapping.Missing as e:
+        print("error: %s" % e)
+        return
     shown = set()
 
     def report(result):

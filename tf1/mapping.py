@@ -251,10 +251,24 @@ def numpy_of_the_pages():
     numpy.reshape = reshape
 
 
+class Missing(Exception):
+    """What the environment lacks for TF1 code (args[0]: one line saying what to install)."""
+
+
+def check_environment():
+    """TensorFlow with the tf-keras of its minor version (the TF1 cells need Keras 2), as the scripts check it;
+    Missing with the line saying what to install, else None."""
+    class Refusal(object):
+        def error(self, message):
+            raise Missing(message)
+    project_module("support.command_line").check_keras2(Refusal())
+
+
 def turn_on():
     """TensorFlow in graph mode (support.load_tensorflow: Keras 2, the start-up log hidden), then the learner's
     imports of tensorflow answered by the TF1 namespaces. Returns the `tensorflow` the learner sees."""
     global _top
+    check_environment()
     tf = project_module("support.tf1").load_tensorflow()
     if _top is None:
         _top = build(tf)

@@ -84,7 +84,11 @@ def run_file(path, args, report=True):
     mapping.USED.clear()
     status = 0
     with running.terminal_output():
-        mapping.turn_on()
+        try:
+            mapping.turn_on()
+        except mapping.Missing as e:
+            say("error: %s" % e)
+            return 2
         del running.RECEIVED[:]          # this run's signals (a second one stops at once)
         for signum in running.STOPS:
             signal.signal(signum, running.on_signal)
