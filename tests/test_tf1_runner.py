@@ -291,6 +291,12 @@ def test_the_learners_own_bug_keeps_its_traceback_from_their_file(run, tmp_path)
     assert "ValueError" in err.splitlines()[-1] and "runpy" not in err and "tf1" + os.sep not in err
 
 
+def test_python_2_code_is_pythons_own_syntax_error(run, tmp_path):
+    status, out, err = run("import tensorflow as tf\nprint tf.sub(1, 2)\n")
+    assert status == 1 and err.startswith('  File "%s", line 2\n' % (tmp_path / "page.py"))
+    assert err.splitlines()[-1].startswith("SyntaxError: Missing parentheses in call to 'print'")
+
+
 def test_a_pages_known_defect_is_named_with_its_fix(run):
     status, out, err = run("""
         import tensorflow as tf
@@ -392,20 +398,28 @@ def test_the_notebook_line_makes_the_next_cells_tf1(tmp_path):
              "import tensorflow as tf\nfrom tensorflow.contrib import rnn\ncell = rnn.BasicLSTMCell(3)",
              "x = tf.placeholder(tf.float32, [1, 2, 4])\nout, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
              "sess = tf.Session()\nsess.run(tf.initialize_all_variables())\n"
-             "print(sess.run(out, {x: [[[1] * 4] * 2]}).shape)"]
+             "print(sess.run(out, {x: [[[1] * 4] * 2]}).shape)",
+             "stacked = tf.nn.rnn_cell.MultiRNNCell(cell)",                 # a page's known defect
+             "tf.contrib.slim",                                              # a name not put back
+             "1 / 0"]                                                        # a bug: IPython's own traceback
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = dict(os.environ)
     os.environ["PYTHONPATH"] = ROOT          # as `pip install -e .` makes tf1 importable from any folder
     for name in ("TF_USE_LEGACY_KERAS", "PYTEST_CURRENT_TEST"):
         os.environ.pop(name, None)
     try:
-        NotebookClient(nb, timeout=300, kernel_name="python3",
+        NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                        resources={"metadata": {"path": str(tmp_path)}}).execute()
     finally:
         os.environ.clear()
         os.environ.update(env)
     text = lambda cell: "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stdout")   # noqa: E731
-    assert not any(o.get("name") == "stderr" for c in nb.cells for o in c.outputs)
+    err = lambda cell: "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")   # noqa: E731
+    assert not any(err(c) for c in nb.cells[:3])
+    assert err(nb.cells[3]).startswith("error: a known defect of the page's own code stops it at `stacked = ")
+    assert err(nb.cells[4]).startswith("error: tf.contrib.slim is not in TensorFlow 2")
+    assert len(err(nb.cells[3]).splitlines()) == len(err(nb.cells[4]).splitlines()) == 1
+    assert [o.get("ename") for o in nb.cells[5].outputs] == ["ZeroDivisionError"]
     assert "import tensorflow as tf" in text(nb.cells[1]) and "tf.contrib.rnn" in text(nb.cells[1])
     assert text(nb.cells[2]).startswith("(1, 2, 3)\n") and "tf.initialize_all_variables" in text(nb.cells[2])
     assert "tf.contrib.rnn" not in text(nb.cells[2])           # each old name once, under the cell that used it

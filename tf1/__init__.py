@@ -14,6 +14,9 @@ this project's scripts and modules included, is TensorFlow 2. Importing this pac
 """
 
 
+import sys
+
+
 def load_ipython_extension(ipython):
     """%load_ext tf1: the cells after it import TF1; each cell's new old names are reported under it."""
     from . import mapping, names
@@ -32,8 +35,18 @@ def load_ipython_extension(ipython):
     ipython.events.register("post_run_cell", report)
     load_ipython_extension.report = report
 
+    def ending(shell, etype, value, tb, tb_offset=None):
+        """A cell's error: the runner's one line where it knows the ending, else IPython's own traceback."""
+        from .runner import one_line
+        known = one_line(value)
+        if known is None:
+            return shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        print(known[0], file=sys.stderr)
+    ipython.set_custom_exc((Exception,), ending)
+
 
 def unload_ipython_extension(ipython):
     from . import mapping
     mapping.turn_off()
     ipython.events.unregister("post_run_cell", load_ipython_extension.report)
+    ipython.set_custom_exc((), None)

@@ -201,6 +201,12 @@ LIBRARIES = tuple(os.path.normcase(os.path.abspath(p)) + os.sep for p in {
     os.path.join(ROOT, d) for d in ("support", "data", "tf1", "keras3")})
 
 
+def library(filename):
+    """Whether a file is a library's (the standard library, installed packages, this project's support code)."""
+    path = os.path.normcase(os.path.abspath(filename))
+    return path.startswith(LIBRARIES) or "site-packages" in path or "dist-packages" in path
+
+
 def from_learner(importer):
     """Whether an import comes from the learner's code: a notebook cell or a file outside the libraries."""
     if not importer:
@@ -208,8 +214,7 @@ def from_learner(importer):
     path = importer.get("__file__")
     if not path:
         return importer.get("__name__") == "__main__"
-    path = os.path.normcase(os.path.abspath(path))
-    return not path.startswith(LIBRARIES) and "site-packages" not in path and "dist-packages" not in path
+    return not library(path)
 
 
 def tf1_import(name, globals=None, locals=None, fromlist=(), level=0):

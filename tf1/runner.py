@@ -51,13 +51,15 @@ def learner_traceback(error, path):
     return tb or error.__traceback__
 
 
-def failing_line(error, path):
-    """The last line of the learner's file that the error went through."""
+def failing_line(error, path=None):
+    """The last line of the learner's code that the error went through: of the file at path, or (path None: a
+    notebook's cells) of any code outside the libraries."""
     found = None
     tb = error.__traceback__
     while tb is not None:
-        if os.path.abspath(tb.tb_frame.f_code.co_filename) == path:
-            found = linecache.getline(path, tb.tb_lineno).strip()
+        name = tb.tb_frame.f_code.co_filename
+        if os.path.abspath(name) == path if path else not mapping.library(name):
+            found = linecache.getline(name, tb.tb_lineno).strip() or found
         tb = tb.tb_next
     return found
 
@@ -109,29 +111,38 @@ def run_file(path, args, report=True):
     return status
 
 
+def one_line(error, path=None):
+    """(the one line, exit status) that ends a run which raised error, where the runner knows the ending: an old
+    name not put back, missing data, a full disk, a page's known defect; None for the learner's own bug."""
+    if isinstance(error, (mapping.UncoveredName, mapping.UncoveredModule)):
+        name = error.args[0]
+        return ("error: %s is not in TensorFlow 2, and this runner does not put it back: use %s (at `%s`)"
+                % (name, names.advice(name.replace("tensorflow.", "tf.", 1)), failing_line(error, path) or "?"), 2)
+    if type(error).__name__ in ("MnistDataError", "PTBDataError"):
+        return "error: %s" % error, 2
+    disk = full_disk(error)
+    if disk:
+        return "error: cannot write %s: No space left on device" % disk, 2
+    line = failing_line(error, path)
+    defect = known_defect(error, line)
+    if defect:
+        return ("error: a known defect of the page's own code stops it at `%s` (%s): %s (the fix: %s)"
+                % (line, type(error).__name__, defect, DEVIATIONS), 1)
+    return None
+
+
 def end(error, path):
     """The status a run that raised error ends with, after its one line (or the learner's traceback)."""
     if isinstance(error, KeyboardInterrupt):
         word, status = mapping.project_module("support.running").how_stopped(error)
         say("\n%s." % word, sys.stdout)
         return status
-    if isinstance(error, (mapping.UncoveredName, mapping.UncoveredModule)):
-        name = error.args[0]
-        say("error: %s is not in TensorFlow 2, and this runner does not put it back: use %s (at `%s`)"
-            % (name, names.advice(name.replace("tensorflow.", "tf.", 1)), failing_line(error, path) or "?"))
-        return 2
-    if type(error).__name__ in ("MnistDataError", "PTBDataError"):
-        say("error: %s" % error)
-        return 2
-    disk = full_disk(error)
-    if disk:
-        say("error: cannot write %s: No space left on device" % disk)
-        return 2
-    line = failing_line(error, path)
-    defect = known_defect(error, line)
-    if defect:
-        say("error: a known defect of the page's own code stops it at `%s` (%s): %s (the fix: %s)"
-            % (line, type(error).__name__, defect, DEVIATIONS))
+    known = one_line(error, path)
+    if known:
+        say(known[0])
+        return known[1]
+    if isinstance(error, SyntaxError) and error.filename and os.path.abspath(error.filename) == path:
+        sys.stderr.write("".join(traceback.format_exception_only(type(error), error)))   # as python FILE shows it
         return 1
     traceback.print_exception(type(error), error, learner_traceback(error, path))
     return 1
