@@ -19,6 +19,15 @@ pytestmark = pytest.mark.xdist_group("command_lines")   # pytest.ini: --dist loa
 
 
 
+PAGE = """import sys
+import tensorflow as tf
+from tensorflow.examples.tutorials.mnist import input_data
+x = tf.placeholder(tf.float32)
+with tf.Session() as sess:
+    print(sys.argv[1:], sess.run(tf.mul(x, 2.0), {x: 3.0}))
+"""
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """{name: (exit status, its standard output)}, the whole standard error, the folder, and the process's
@@ -38,15 +47,20 @@ def runs(tmp_path_factory):
         ["bilstm_mnist.py", "--data_dir", mnist, "--max_steps", "2", "--no_plot"] + out("bilstm_mnist"),
         ["ptb_language_model.py", "--model", "test", "--data_path", ptb, "--max_steps", "2", "--no_plot"]
         + out("ptb_language_model"),
+        ["-m", "tf1", str(tmp / "page.py"), "--lr", "0.1"],                # a learner's TF1 file (test_tf1_runner)
     ] + ([["lstm_mnist_classify.py", "--data_dir", mnist, "--batch_size", "20", "--epochs", "100000", "--no_plot",
            "--save_path", str(tmp / "ckpt"), "--max_steps", "1000"]]      # (ends by itself if never signalled)
          if os.name == "posix" else [])
+    (tmp / "page.py").write_text(PAGE, encoding="utf-8")
     code = ("import runpy, sys\n"
             "for argv in %r:\n"
             "    print('=== run', flush=True)\n"
-            "    sys.argv = argv\n"
+            "    sys.argv = argv[1:] if argv[0] == '-m' else argv\n"
             "    try:\n"
-            "        runpy.run_path(argv[0], run_name='__main__')\n"
+            "        if argv[0] == '-m':\n"
+            "            runpy.run_module(argv[1], run_name='__main__', alter_sys=True)\n"
+            "        else:\n"
+            "            runpy.run_path(argv[0], run_name='__main__')\n"
             "        status = 0\n"
             "    except SystemExit as e:\n"
             "        status = e.code\n"
@@ -71,7 +85,7 @@ def runs(tmp_path_factory):
     finally:
         if p.poll() is None:
             p.kill()
-    found = dict(zip(SCRIPTS + ["signalled"], done))
+    found = dict(zip(SCRIPTS + ["runner", "signalled"], done))
     return found, err, tmp, p.returncode
 
 
@@ -79,8 +93,8 @@ def test_every_command_runs_and_writes_nothing_to_stderr(runs):
     found, err, _, _ = runs
     assert err == ""        # TensorFlow's C++ start-up log (absl, oneDNN, CUDA lines) is not shown either
     assert {name: status for name, (status, _) in found.items() if name in SCRIPTS} == {name: 0 for name in SCRIPTS}
-    for name, (_, out) in found.items():
-        assert out.startswith("Device: CPU") or "\nDevice: " in out, name
+    for name in SCRIPTS:
+        assert found[name][1].startswith("Device: CPU") or "\nDevice: " in found[name][1], name
 
 
 @pytest.mark.parametrize("name,figure", [("lstm_regression.py", "test_mse"), ("lstm_sin_predict.py", "test_mse"),
@@ -158,3 +172,12 @@ def test_sigterm_during_training_saves_and_resumes(runs, capsys):
                              str(tmp / "ckpt"), "--restore", "--max_steps", str(step + 1)]))
     out = capsys.readouterr().out
     assert "Restored %s" % saved in out and "Saved checkpoint %s-%d" % (saved.rsplit("-", 1)[0], step + 1) in out
+
+
+def test_the_tf1_runner_runs_a_learners_file_as_python_m_tf1_does(runs):
+    """`python -m tf1 page.py --lr 0.1` in the same real process, after the scripts: TF1 graph mode, the old
+    names, the file's own flags, the report; its start-up writes nothing to stderr either (the first test)."""
+    found, _, _, _ = runs
+    status, out = found["runner"]
+    assert status == 0 and out.splitlines()[0] == "['--lr', '0.1'] 6.0"
+    assert "  tf.mul" in out and "tensorflow.examples.tutorials.mnist.input_data" in out

@@ -38,7 +38,8 @@ def test_every_os_open_that_writes_opens_in_binary():
         constants = {t.id: ast.get_source_segment(source, node.value) for node in tree.body
                      if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)}
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and ast.get_source_segment(source, node.func) == "os.open":
+            func = getattr(node, "func", None)
+            if isinstance(func, ast.Attribute) and func.attr == "open" and getattr(func.value, "id", "") == "os":
                 flags = ast.get_source_segment(source, node.args[1])
                 flags = constants.get(flags, flags)
                 if "O_WRONLY" in flags or "O_RDWR" in flags:
