@@ -14,7 +14,7 @@ from . import mapping, names
 
 DEVIATIONS = "docs/deviations.md"
 # A page's own defect that stops its code: (exception type, its message, the failing line of the learner's code,
-# what the defect is and how to fix it). ../shared/tutorials lists them; docs/deviations.md gives each fix.
+# what the defect is and how to fix it). docs/deviations.md lists each with its fix.
 DEFECTS = [
     ("TypeError", r"cells must be a list or tuple", r"MultiRNNCell",
      "the page's MultiRNNCell(lstm_cell) gives one cell, not a list: stack NUM_LAYERS cells, "
