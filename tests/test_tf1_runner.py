@@ -1,6 +1,6 @@
 """The TF1 runner (`python -m tf1 FILE.py`, `%load_ext tf1`): TF1 snippets written here (never a page's code), one
 per family of old names, run unmodified in this process as the command runs them; how runs end; that nothing
-else sees TF1; and the command itself in a real process."""
+else sees TF1; %load_ext tf1 in a real kernel. The command in a real process: test_command_lines.py."""
 import os
 import sys
 import textwrap
@@ -415,3 +415,12 @@ def test_without_keras_2_one_line_says_what_to_install(run, monkeypatch):
     status, out, err = run("import tensorflow as tf\n")
     assert (status, out) == (2, "") and err.startswith("error: tf-keras 2.99.0 does not match TensorFlow ")
     assert len(err.splitlines()) == 1 and "pip install" in err
+
+
+def test_output_into_a_closed_pipe_ends_as_the_scripts_do(run, monkeypatch):
+    """`python -m tf1 page.py | head`: the reader gone, the run ends with a broken pipe's status and no traceback."""
+    import support
+    monkeypatch.setattr(support.running, "output_closed", lambda: None)   # this process's stdout stays as it is
+    with pytest.raises(SystemExit) as e:
+        run("raise BrokenPipeError(32, 'Broken pipe')\n")
+    assert e.value.code == support.running.PIPE_CLOSED

@@ -133,10 +133,13 @@ def one_line(error, path=None):
 
 def end(error, path):
     """The status a run that raised error ends with, after its one line (or the learner's traceback)."""
+    running = mapping.project_module("support.running")
     if isinstance(error, KeyboardInterrupt):
-        word, status = mapping.project_module("support.running").how_stopped(error)
+        word, status = running.how_stopped(error)
         say("\n%s." % word, sys.stdout)
         return status
+    if isinstance(error, BrokenPipeError) or isinstance(error, OSError) and running.stdout_failed(error):
+        running.output_lost(error)       # `| head`, `> out.txt` on a full disk: as the scripts end (141, 2)
     known = one_line(error, path)
     if known:
         say(known[0])
