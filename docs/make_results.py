@@ -2,14 +2,19 @@
 
     python docs/make_results.py --data_dir MNIST_DIR --data_path PTB_DIR    # every row (without them: data/)
     python docs/make_results.py --only ptb_language_model ...                # these rows again, keep the others
+    python docs/make_results.py --only ptb_language_model_small ... --out DIR  # a long row aside, then
+    python docs/make_results.py --take DIR                                   # taken in once it succeeded
+    python docs/make_results.py --isa             # the rows of ISA_ROWS under each ONEDNN_MAX_CPU_ISA
     python docs/make_results.py --render                          # rewrite the pages from docs/results.json
 
-Each row is a README command run as a learner runs it (a new python, seed 1), with `--plot
-docs/gallery/NAME.png` and `--metrics_json` added. Its printed figures are read from its standard output,
-its wall time is the whole process's. docs/results.json keeps them with the machine, the versions and the
-date of each run; then the results table of README.md and README.zh-CN.md (between the `results` markers)
-and the whole of docs/gallery.md are written from that file. Never edit those by hand: tests/test_results.py
-fails while they differ from what this script writes from the committed docs/results.json.
+Each row is a README command run as a learner runs it (a new python, seed 1), with `--plot NAME.png` (beside
+the run, moved into docs/gallery/ once the row printed its figures) and `--metrics_json` added. Its printed
+figures are read from its standard output, its wall time is the whole process's. docs/results.json keeps them
+with the machine (CPU, oneDNN's instruction set, cores, memory, GPUs), the data (told by checksums), the
+versions and the sitting of each run; then the results table of README.md and README.zh-CN.md (between the
+`results` markers), the whole of docs/gallery.md and the PTB and ISA tables of docs/results.md are written from
+that file and docs/isa.json. Never edit those by hand: tests/test_results.py fails while they differ from what
+this script writes from the committed files.
 """
 import argparse
 import gzip
