@@ -166,6 +166,7 @@ def test_contrib_layers_and_framework(run):
         hidden = layers.fully_connected(x, 4, weights_initializer=layers.xavier_initializer(),
                                         weights_regularizer=layers.l2_regularizer(0.1))
         out = layers.fully_connected(hidden, 1, None, scope="out")
+        dense = tf.layers.dense(x, 2, name="dense")                      # tf.layers (tf-keras underneath)
         loss = tf.reduce_mean(tf.square(out - 1.0)) + tf.add_n(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))
         step = tf.train.get_or_create_global_step()
         train = layers.optimize_loss(loss, framework.get_global_step(), learning_rate=0.1, optimizer="Adagrad",
@@ -174,12 +175,12 @@ def test_contrib_layers_and_framework(run):
             sess.run(tf.global_variables_initializer())
             losses = [sess.run(train, {x: np.ones((8, 3))}) for _ in range(30)]
             lowest = sess.run(tf.reduce_min(hidden), {x: np.random.RandomState(0).normal(size=(64, 3))})
-            print(losses[-1] < losses[0], sess.run(step), lowest)
-        print(sorted(v.name for v in tf.trainable_variables()))
+            print(losses[-1] < losses[0], sess.run(step), lowest, sess.run(dense, {x: np.ones((5, 3))}).shape)
+        print(sorted(v.name for v in tf.trainable_variables() if not v.name.startswith("dense")))
         """)
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "True 30 0.0"                                   # it learns; ReLU by default: no negative
+    assert lines[0] == "True 30 0.0 (5, 2)"                            # it learns; ReLU by default: no negative
     assert lines[1] == "['fully_connected/biases:0', 'fully_connected/weights:0', 'out/biases:0', 'out/weights:0']"
     assert {"tf.contrib.layers.fully_connected", "tf.contrib.layers.xavier_initializer",
             "tf.contrib.layers.l2_regularizer", "tf.contrib.layers.optimize_loss",
