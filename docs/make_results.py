@@ -231,7 +231,8 @@ def dataset(kind, folder):
     """Which dataset a row read, told by its files' checksums (not the folder's name): "mnist" (the four
     standard files), "ptb" (the whole PTB), "ptb-lite" (PTB's validation split as training file), else
     "other" (anything else; its figures are not the standard data's)."""
-    sys.path.insert(0, ROOT)
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
     from data import input_data, reader
 
     def digest(path, algorithm, unzip=False):
@@ -459,6 +460,10 @@ def main(argv=None):
         write(ISA_FILE, json.dumps(isa_experiment(sitting), indent=1, ensure_ascii=False) + "\n")
     elif args.take:
         taken = read_rows(os.path.join(args.take, "results.json"))
+        for name in taken:
+            figure = os.path.join(args.take, name + ".png")
+            if not os.path.isfile(figure):
+                fail("%s has no figure for its row %s: take a folder that a --out run finished" % (args.take, name))
         for name in taken:
             shutil.copyfile(os.path.join(args.take, name + ".png"), os.path.join(gallery, name + ".png"))
         results.update(taken)

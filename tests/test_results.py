@@ -130,6 +130,10 @@ def test_take_brings_in_an_earlier_out_runs_rows_and_figures(tmp_path, monkeypat
     mr.main(["--take", str(tmp_path / "scratch")])
     assert set(json.loads((target / "results.json").read_text())["rows"]) == {"stand_in"}
     assert (target / "stand_in.png").read_bytes() == b"\x89PNG stand-in"
+    (tmp_path / "scratch" / "stand_in.png").unlink()                  # a folder missing a row's figure: one line
+    with pytest.raises(SystemExit) as e:
+        mr.main(["--take", str(tmp_path / "scratch")])
+    assert e.value.code == 2
 
 
 def test_a_damaged_data_file_is_one_line(tmp_path, monkeypatch, capsys):

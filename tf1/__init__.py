@@ -16,6 +16,8 @@ this project's scripts and modules included, is TensorFlow 2. Importing this pac
 
 import sys
 
+HOOKS = {}   # what %load_ext tf1 registered in IPython, for %unload_ext
+
 
 def load_ipython_extension(ipython):
     """%load_ext tf1: the cells after it import TF1; each cell's new old names are reported under it."""
@@ -23,7 +25,7 @@ def load_ipython_extension(ipython):
     try:
         mapping.turn_on()
     except mapping.Missing as e:
-        print("error: %s" % e)
+        print("error: %s" % e, file=sys.stderr)
         return
     shown = set()
 
@@ -33,7 +35,7 @@ def load_ipython_extension(ipython):
             shown.update(new)
             print(names.report(new).lstrip("\n"))
     ipython.events.register("post_run_cell", report)
-    load_ipython_extension.report = report
+    HOOKS["post_run_cell"] = report
 
     def ending(shell, etype, value, tb, tb_offset=None):
         """A cell's error: the runner's one line where it knows the ending, else IPython's own traceback."""
@@ -48,5 +50,6 @@ def load_ipython_extension(ipython):
 def unload_ipython_extension(ipython):
     from . import mapping
     mapping.turn_off()
-    ipython.events.unregister("post_run_cell", load_ipython_extension.report)
+    if "post_run_cell" in HOOKS:
+        ipython.events.unregister("post_run_cell", HOOKS.pop("post_run_cell"))
     ipython.set_custom_exc((), None)
